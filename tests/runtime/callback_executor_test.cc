@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/detached_threads.h"
+#include "runtime/post_stress.h"
 #include "runtime/wait.h"
 
 namespace parley {
@@ -40,30 +41,15 @@ TEST(CallbackExecutor, RunsTasksInFifoOrderOnItsOwnThread) {
 }
 
 TEST(CallbackExecutor, PostFromManyThreadsRunsEveryTaskExactlyOnce) {
-  constexpr int kThreads = 8;
-  constexpr int kPerThread = 500;
   CallbackExecutor executor;
-  std::vector<std::atomic<int>> runs(kThreads * kPerThread);
-  Counter done;
-  std::vector<std::thread> posters;
-  for (int t = 0; t < kThreads; ++t) {
-    posters.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        executor.Post([&, index = t * kPerThread + i] {
-          ++runs[index];
-          done.Increment();
-        });
-      }
-    });
-  }
-  for (auto& poster : posters)
-    poster.join();
-  ASSERT_TRUE(done.WaitFor(kThreads * kPerThread));
-  Notification barrier;
-  executor.Post([&] { barrier.Notify(); });
-  ASSERT_TRUE(barrier.Wait());
-  for (const auto& count : runs)
-    EXPECT_EQ(count.load(), 1);
+  test::ExpectConcurrentPostsRunOnce(
+      [&](std::function<void()> task) { executor.Post(std::move(task)); },
+      [&] {
+        Notification barrier;
+        executor.Post([&] { barrier.Notify(); });
+        ASSERT_TRUE(barrier.Wait());
+      },
+      8, 500);
 }
 
 TEST(CallbackExecutor, CallbackCanPostMoreWithoutDeadlock) {

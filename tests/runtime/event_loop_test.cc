@@ -14,6 +14,7 @@
 
 #include "runtime/clock.h"
 #include "runtime/detached_threads.h"
+#include "runtime/post_stress.h"
 #include "runtime/wait.h"
 
 namespace parley {
@@ -23,28 +24,10 @@ using test::Counter;
 using test::Notification;
 
 TEST(EventLoop, PostFromManyThreadsRunsEveryTaskExactlyOnce) {
-  constexpr int kThreads = 8;
-  constexpr int kPerThread = 1000;
   EventLoop loop;
-  std::vector<std::atomic<int>> runs(kThreads * kPerThread);
-  Counter done;
-  std::vector<std::thread> posters;
-  for (int t = 0; t < kThreads; ++t) {
-    posters.emplace_back([&, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        loop.Post([&, index = t * kPerThread + i] {
-          ++runs[index];
-          done.Increment();
-        });
-      }
-    });
-  }
-  for (auto& poster : posters)
-    poster.join();
-  ASSERT_TRUE(done.WaitFor(kThreads * kPerThread));
-  loop.Invoke([] {});  // Any extra run would have happened before this.
-  for (const auto& count : runs)
-    EXPECT_EQ(count.load(), 1);
+  test::ExpectConcurrentPostsRunOnce(
+      [&](std::function<void()> task) { loop.Post(std::move(task)); }, [&] { loop.Invoke([] {}); },
+      8, 1000);
 }
 
 TEST(EventLoop, PostFromOneThreadIsFifo) {
