@@ -3,12 +3,16 @@
 #
 #   0 base                         time, bytes, ids, errors, logging, randomness, addresses
 #  10 wire formats (stateless)     stun, rtp, rtcp, sdp, dcep, payload formats
-#  20 sans-IO machines             ice, turn, dtls, srtp, sctp, streams, bwe, pacer
+#  20 sans-IO machines             tls (20) < turn (21) < ice (22); dtls, srtp, sctp, streams,
+#                                  bwe, pacer
 #  30 session                      demultiplexing and the soonest-deadline loop
 #  40 runtime                      event loop, sockets, timers, callback executor (the only IO)
 #  50 api                          PeerConnection
 set(PARLEY_LAYER_RANK_base 0)
 set(PARLEY_LAYER_RANK_stun 10)
+set(PARLEY_LAYER_RANK_tls 20)
+set(PARLEY_LAYER_RANK_turn 21)
+set(PARLEY_LAYER_RANK_ice 22)
 set(PARLEY_LAYER_RANK_runtime 40)
 
 # Warnings as errors on project code only (not on the C libraries' headers, which are SYSTEM).
