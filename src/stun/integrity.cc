@@ -1,12 +1,15 @@
 #include "stun/integrity.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
+#include <string_view>
 
 #include "stun/crc32.h"
 #include "stun/message.h"
@@ -19,17 +22,39 @@ namespace {
   std::abort();
 }
 
+// One HMAC context per thread and digest, fetched once: OpenSSL 3's one-shot HMAC() fetches the
+// algorithm on every call, which cost more than the MAC itself for STUN-sized messages.
+struct MacContextDeleter {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+
+EVP_MAC_CTX* HmacContext(const char* digest_name) {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) CryptoFailure("EVP_MAC_fetch(HMAC)");
+  thread_local std::unique_ptr<EVP_MAC_CTX, MacContextDeleter> sha1, sha256;
+  auto& slot = std::string_view(digest_name) == "SHA1" ? sha1 : sha256;
+  if (!slot) {
+    slot.reset(EVP_MAC_CTX_new(mac));
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>(digest_name), 0),
+        OSSL_PARAM_construct_end()};
+    if (!slot || EVP_MAC_CTX_set_params(slot.get(), params) != 1) {
+      CryptoFailure("EVP_MAC_CTX_set_params");
+    }
+  }
+  return slot.get();
+}
+
 template <size_t N>
-std::array<uint8_t, N> Hmac(const EVP_MD* md, ByteView key, ByteView data) {
+std::array<uint8_t, N> Hmac(const char* digest_name, ByteView key, ByteView data) {
   std::array<uint8_t, N> out{};
-  unsigned int size = 0;
-  // HMAC() wants a non-null key pointer even for an empty key.
+  // EVP_MAC_init wants a non-null key pointer even for an empty key.
   static const uint8_t kEmpty = 0;
-  const uint8_t* key_data = key.empty() ? &kEmpty : key.data();
-  const uint8_t* input = data.empty() ? &kEmpty : data.data();
-  if (HMAC(md, key_data, static_cast<int>(key.size()), input, data.size(), out.data(), &size) ==
-          nullptr ||
-      size != N) {
+  EVP_MAC_CTX* ctx = HmacContext(digest_name);
+  size_t size = 0;
+  if (EVP_MAC_init(ctx, key.empty() ? &kEmpty : key.data(), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &size, out.size()) != 1 || size != N) {
     CryptoFailure("HMAC");
   }
   return out;
@@ -109,11 +134,11 @@ std::string_view IntegrityResultName(IntegrityResult result) {
 }
 
 std::array<uint8_t, 20> HmacSha1(ByteView key, ByteView data) {
-  return Hmac<20>(EVP_sha1(), key, data);
+  return Hmac<20>("SHA1", key, data);
 }
 
 std::array<uint8_t, 32> HmacSha256(ByteView key, ByteView data) {
-  return Hmac<32>(EVP_sha256(), key, data);
+  return Hmac<32>("SHA256", key, data);
 }
 
 std::array<uint8_t, 32> ComputeUserhash(std::string_view username, std::string_view realm) {
