@@ -10,6 +10,9 @@ packages=(
   # Libraries.
   libssl-dev libsrtp2-dev libusrsctp-dev libvpx-dev libopus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Interop tests (tests/interop): a real TURN server, a real ICE peer (run with /usr/bin/python3)
+  # and the openssl CLI that makes the TURN server's test certificate.
+  coturn python3-aioice openssl
 )
 
 missing=()
