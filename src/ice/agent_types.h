@@ -62,9 +62,9 @@ struct Credentials {
 struct AgentConfig {
   Role role = Role::kControlling;
   // UDP sockets already bound by the runtime or the simulator: the host candidates' bases.
-  std::vector<SocketAddress> local_sockets;
-  std::vector<SocketAddress> stun_servers;
-  std::vector<turn::ServerConfig> turn_servers;
+  std::vector<SocketAddress> local_sockets{};
+  std::vector<SocketAddress> stun_servers{};
+  std::vector<turn::ServerConfig> turn_servers{};
   TransportPolicy policy = TransportPolicy::kAll;
   // RFC 8445 §14.2 Ta: one check per Ta. The first check goes out at once.
   TimeDelta check_pacing = TimeDelta::Millis(5);
@@ -75,7 +75,7 @@ struct AgentConfig {
   // RFC 8445 §11: a Binding indication when nothing was sent on the selected pair for this long.
   TimeDelta keepalive_interval = TimeDelta::Seconds(15);
   // Generated from the agent's Random when absent (ufrag 8, pwd 24 ice-chars).
-  std::optional<Credentials> local_credentials;
+  std::optional<Credentials> local_credentials{};
   // We nominate regularly (RFC 8445 §8.1.1); true puts USE-CANDIDATE on every check we send as
   // the controlling agent. Aggressive nomination from a peer is always accepted.
   bool aggressive_nomination = false;
