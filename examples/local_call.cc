@@ -1,143 +1,188 @@
 // The README's demo: a call between two local peers, "alice" and "bob", with what Parley can do
-// so far. Today that is the runtime: one event loop thread and one callback thread shared by
-// both peers, UDP sockets on 127.0.0.1 (and ::1 when available) and timers. Alice sends a
-// voice-call-shaped stream (one 160-byte packet every 20 ms), Bob echoes each packet, and Alice
-// reports loss and round-trip times. Every later layer (ICE, DTLS, SRTP, media) replaces a piece
-// of this until it is a real audio/video call.
+// so far. Both run an ICE agent (RFC 8445) on the shared runtime (one network thread, one
+// callback thread), bound to 127.0.0.1 and ::1. They trickle candidates to each other the way
+// signaling would, connect, and then alice sends a voice-call-shaped stream over the selected
+// candidate pair (one 160-byte packet every 20 ms); bob echoes each packet and alice reports
+// loss and round-trip times. DTLS, SRTP and real media replace the payload as they land.
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "base/byte_io.h"
 #include "runtime/clock.h"
+#include "runtime/ice_transport.h"
 #include "runtime/runtime.h"
-#include "runtime/udp_socket.h"
 
 namespace {
 
 using parley::ByteReader;
 using parley::ByteWriter;
-using parley::Datagram;
+using parley::IceTransport;
 using parley::IpAddress;
 using parley::IpFamily;
 using parley::SocketAddress;
 using parley::TimeDelta;
 using parley::Timestamp;
+namespace ice = parley::ice;
 
 constexpr int kPackets = 100;
 constexpr TimeDelta kPacketInterval = TimeDelta::Millis(20);
 constexpr size_t kPayloadSize = 160;  // One 20 ms Opus frame at ~64 kbit/s.
 
-struct CallReport {
-  SocketAddress alice, bob;
-  int sent = 0;
+// What the callbacks (on the runtime's callback thread) report to main.
+struct Shared {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int connected = 0;
+  bool failed = false;
+  std::string alice_pair;
   std::vector<TimeDelta> round_trips;
+  Timestamp connected_at;
 };
 
-// Runs one call over `family` loopback; nullopt when that family cannot be bound here.
-std::optional<CallReport> RunCall(parley::Runtime& runtime, IpFamily family) {
-  auto& loop = runtime.loop();
-  const SocketAddress any_port(IpAddress::Loopback(family), 0);
-  std::mutex mutex;
-  CallReport report;
-  std::promise<void> done;
-  bool finished = false;
-
-  // Bob echoes every packet back to where it came from. bob_socket is set before Alice's first
-  // packet is posted to the loop, which orders the write before any echo.
-  parley::UdpSocket* bob_socket = nullptr;
-  auto bob = parley::UdpSocket::Bind(loop, any_port, [&bob_socket](Datagram in) {
-    (void)bob_socket->SendTo(in.source, in.payload);
-  });
-  if (!bob.ok()) return std::nullopt;
-  bob_socket = bob->get();
-  auto alice = parley::UdpSocket::Bind(loop, any_port, [&](Datagram in) {
-    ByteReader reader(in.payload);
-    auto seq = reader.ReadU32();
-    auto sent_us = reader.ReadU64();
-    if (!seq || !sent_us) return;
-    std::lock_guard lock(mutex);
-    report.round_trips.push_back(parley::SteadyNow() - Timestamp::Micros(int64_t(*sent_us)));
-    if (static_cast<int>(report.round_trips.size()) == kPackets && !finished) {
-      finished = true;
-      done.set_value();
-    }
-  });
-  if (!alice.ok()) return std::nullopt;
-  parley::UdpSocket* alice_socket = alice->get();
-  report.alice = alice_socket->local_address();
-  report.bob = bob_socket->local_address();
-
-  // Alice's sender: a timer chain, one packet per interval.
-  std::function<void(int)> send_packet = [&](int seq) {
-    ByteWriter w(kPayloadSize);
-    w.WriteU32(static_cast<uint32_t>(seq)).WriteU64(uint64_t(parley::SteadyNow().us()));
-    w.WriteZeros(kPayloadSize - w.size());
-    if (alice_socket->SendTo(report.bob, w.view()).ok()) {
-      std::lock_guard lock(mutex);
-      ++report.sent;
-    }
-    if (seq + 1 < kPackets) loop.ScheduleAfter(kPacketInterval, [&, seq] { send_packet(seq + 1); });
+IceTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
+                                      std::unique_ptr<IceTransport>& self,
+                                      std::unique_ptr<IceTransport>& other, bool echo) {
+  IceTransport::Callbacks c;
+  // Trickle ICE: every candidate goes to the other peer as SDP text, as signaling would carry it.
+  c.on_candidate = [&other](const ice::Candidate& candidate) {
+    (void)other->AddRemoteCandidate(candidate.ToString());
   };
-  loop.Post([&] { send_packet(0); });
-
-  // Wait for every echo, bounded: a lost packet must not hang the demo.
-  auto finished_future = done.get_future();
-  finished_future.wait_for(std::chrono::milliseconds(kPacketInterval.ms() * kPackets + 2000));
-  // Close the sockets on the loop thread so no callback can race with their destruction.
-  loop.Invoke([&] {
-    alice->reset();
-    bob->reset();
-  });
-  std::lock_guard lock(mutex);
-  return report;
+  c.on_gathering_state = [&other](ice::GatheringState state) {
+    if (state == ice::GatheringState::kComplete) other->EndOfRemoteCandidates();
+  };
+  c.on_state = [name, &shared](ice::ConnectionState state) {
+    std::printf("  %-5s ICE %s\n", name, std::string(ice::ToString(state)).c_str());
+    std::lock_guard lock(shared.mutex);
+    if (state == ice::ConnectionState::kConnected) {
+      if (++shared.connected == 2) shared.connected_at = parley::SteadyNow();
+    }
+    if (state == ice::ConnectionState::kFailed) shared.failed = true;
+    shared.changed.notify_all();
+  };
+  c.on_selected_pair = [name, &shared](const ice::Candidate& local, const ice::Candidate& remote) {
+    std::lock_guard lock(shared.mutex);
+    if (std::string(name) == "alice") {
+      shared.alice_pair = local.socket_address()->ToString() + " (" +
+                          std::string(ice::ToString(local.type)) + ") <-> " +
+                          remote.socket_address()->ToString() + " (" +
+                          std::string(ice::ToString(remote.type)) + ")";
+    }
+  };
+  c.on_data = [echo, &self, &shared](parley::Bytes data) {
+    if (echo) {
+      (void)self->Send(data);
+      return;
+    }
+    ByteReader reader(data);
+    auto sent_us = reader.ReadU64();
+    if (!sent_us) return;
+    std::lock_guard lock(shared.mutex);
+    shared.round_trips.push_back(parley::SteadyNow() - Timestamp::Micros(int64_t(*sent_us)));
+    shared.changed.notify_all();
+  };
+  return c;
 }
 
-void Print(const char* family, const CallReport& r) {
-  std::vector<TimeDelta> rtts = r.round_trips;
-  std::sort(rtts.begin(), rtts.end());
-  const int lost = r.sent - static_cast<int>(rtts.size());
-  std::printf("  %s: alice %s <-> bob %s: %d packets sent, %zu echoed, %d lost", family,
-              r.alice.ToString().c_str(), r.bob.ToString().c_str(), r.sent, rtts.size(), lost);
-  if (!rtts.empty()) {
-    std::printf(", round trip median %.3f ms, max %.3f ms", rtts[rtts.size() / 2].us() / 1000.0,
-                rtts.back().us() / 1000.0);
+bool RunCall(parley::Runtime& runtime) {
+  Shared shared;
+  std::unique_ptr<IceTransport> alice, bob;
+  std::vector<SocketAddress> loopbacks = {SocketAddress(IpAddress::Loopback(IpFamily::kV4), 0),
+                                          SocketAddress(IpAddress::Loopback(IpFamily::kV6), 0)};
+  auto create = [&](ice::Role role, std::unique_ptr<IceTransport>& self,
+                    std::unique_ptr<IceTransport>& other, const char* name, bool echo) {
+    ice::AgentConfig config{.role = role, .local_sockets = loopbacks};
+    auto created =
+        IceTransport::Create(runtime, config, PeerCallbacks(name, shared, self, other, echo));
+    if (!created.ok()) {  // No IPv6 loopback here: IPv4 only.
+      config.local_sockets.resize(1);
+      created =
+          IceTransport::Create(runtime, config, PeerCallbacks(name, shared, self, other, echo));
+    }
+    if (!created.ok()) {
+      std::printf("  %s: %s\n", name, created.error().ToString().c_str());
+      return false;
+    }
+    self = std::move(created).value();
+    return true;
+  };
+  if (!create(ice::Role::kControlling, alice, bob, "alice", false) ||
+      !create(ice::Role::kControlled, bob, alice, "bob", true)) {
+    return false;
   }
-  std::printf("\n");
+  (void)alice->SetRemoteCredentials(bob->local_credentials());
+  (void)bob->SetRemoteCredentials(alice->local_credentials());
+  const Timestamp start = parley::SteadyNow();
+  alice->Start();
+  bob->Start();
+
+  bool ok = false;
+  {
+    std::unique_lock lock(shared.mutex);
+    ok = shared.changed.wait_for(lock, std::chrono::seconds(10), [&] {
+      return shared.connected == 2 || shared.failed;
+    }) && !shared.failed;
+  }
+  if (ok) {
+    std::printf("  connected in %.2f ms; selected pair %s\n",
+                (shared.connected_at - start).us() / 1000.0, shared.alice_pair.c_str());
+    // Alice's stream: one packet per interval, timestamped for the round trip.
+    for (int seq = 0; seq < kPackets; ++seq) {
+      runtime.loop().ScheduleAfter(kPacketInterval * seq, [&alice] {
+        ByteWriter w(kPayloadSize);
+        w.WriteU64(uint64_t(parley::SteadyNow().us()));
+        w.WriteZeros(kPayloadSize - w.size());
+        (void)alice->Send(w.view());
+      });
+    }
+    std::unique_lock lock(shared.mutex);
+    shared.changed.wait_for(lock, std::chrono::milliseconds(kPacketInterval.ms() * kPackets + 2000),
+                            [&] { return shared.round_trips.size() == kPackets; });
+    std::vector<TimeDelta> rtts = shared.round_trips;
+    std::sort(rtts.begin(), rtts.end());
+    std::printf("  %d packets of %zu bytes sent over ICE, %zu echoed, %zu lost", kPackets,
+                kPayloadSize, rtts.size(), kPackets - rtts.size());
+    if (!rtts.empty()) {
+      std::printf(", round trip median %.3f ms, max %.3f ms", rtts[rtts.size() / 2].us() / 1000.0,
+                  rtts.back().us() / 1000.0);
+    }
+    std::printf("\n");
+    ok = !rtts.empty();
+  }
+  // Destroy both on the callback thread, so neither's callbacks run while the other goes.
+  std::mutex done_mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  runtime.callbacks().Post([&] {
+    alice.reset();
+    bob.reset();
+    std::lock_guard lock(done_mutex);
+    done = true;
+    done_cv.notify_all();
+  });
+  std::unique_lock lock(done_mutex);
+  done_cv.wait_for(lock, std::chrono::seconds(5), [&] { return done; });
+  return ok && done;
 }
 
 }  // namespace
 
 int main() {
   std::printf("Parley local call demo\n");
+  std::printf("Works so far: runtime (threads, sockets, timers), STUN, TURN client, ICE agent.\n");
+  std::printf("Not yet: DTLS/SRTP, data channels, media, PeerConnection (issues 4-8).\n\n");
   std::printf(
-      "What works so far: the runtime (event loop, UDP sockets, timers, callback thread).\n");
-  std::printf("Not yet: ICE, DTLS/SRTP, data channels, media, PeerConnection (issues 3-8).\n\n");
-  std::printf(
-      "Two peers exchange a voice-call-shaped stream (%d x %zu-byte packets, one per %lld "
-      "ms) over loopback UDP; bob echoes, alice measures:\n",
-      kPackets, kPayloadSize, static_cast<long long>(kPacketInterval.ms()));
+      "alice and bob connect with ICE on loopback, then alice sends a voice-call-shaped "
+      "stream (one %zu-byte packet every %lld ms) that bob echoes:\n",
+      kPayloadSize, static_cast<long long>(kPacketInterval.ms()));
   auto runtime = parley::Runtime::Create();
-  bool any = false;
-  int failures = 0;
-  for (auto [family, name] : {std::pair{IpFamily::kV4, "IPv4"}, std::pair{IpFamily::kV6, "IPv6"}}) {
-    auto report = RunCall(*runtime, family);
-    if (!report) {
-      std::printf("  %s: loopback not available here, skipped\n", name);
-      continue;
-    }
-    any = true;
-    Print(name, *report);
-    if (report->round_trips.empty()) ++failures;
-  }
-  if (!any || failures > 0) {
-    std::printf("\nThe call failed.\n");
-    return EXIT_FAILURE;
-  }
-  std::printf("\nDone: both peers shared one runtime (2 threads) and shut down cleanly.\n");
-  return EXIT_SUCCESS;
+  const bool ok = RunCall(*runtime);
+  std::printf(ok ? "\nDone: both peers shared one runtime (2 threads) and shut down cleanly.\n"
+                 : "\nThe call failed.\n");
+  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
