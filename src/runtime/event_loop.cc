@@ -1,4 +1,5 @@
 #include "runtime/event_loop.h"
+#include "runtime/sockaddr.h"
 
 #include <pthread.h>
 #include <sys/epoll.h>
@@ -27,10 +28,6 @@ namespace {
 
 // epoll user data of the wake-up eventfd; watch ids start at 1.
 constexpr uint64_t kWakeId = 0;
-
-std::string ErrnoText(int error) {
-  return std::generic_category().message(error);
-}
 
 }  // namespace
 

@@ -1,5 +1,8 @@
 #include "runtime/sockaddr.h"
 
+#include <cerrno>
+#include <system_error>
+
 #include <netinet/in.h>
 
 #include <cstring>
@@ -41,6 +44,22 @@ std::optional<SocketAddress> FromSockaddr(const sockaddr* address, socklen_t len
     return SocketAddress(IpAddress::V6(std::span<const uint8_t, 16>(b, 16)), ntohs(v6.sin6_port));
   }
   return std::nullopt;
+}
+
+std::optional<SocketAddress> LocalAddressOf(int fd) {
+  sockaddr_storage address;
+  socklen_t length = sizeof address;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return std::nullopt;
+  return FromSockaddr(reinterpret_cast<const sockaddr*>(&address), length);
+}
+
+std::string ErrnoText(int error) {
+  return std::generic_category().message(error);
+}
+
+bool IsLocalAddressError(int error) {
+  return error == EADDRINUSE || error == EADDRNOTAVAIL || error == EACCES || error == EPERM ||
+         error == EAFNOSUPPORT;
 }
 
 }  // namespace parley

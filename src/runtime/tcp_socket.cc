@@ -32,15 +32,6 @@ constexpr int kAcceptBudget = 64;
 // so the socket never needs re-registering to start or stop watching for writability.
 constexpr uint32_t kSocketEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 
-std::string ErrnoText(int error) {
-  return std::generic_category().message(error);
-}
-
-bool IsLocalAddressError(int error) {
-  return error == EADDRINUSE || error == EADDRNOTAVAIL || error == EACCES || error == EPERM ||
-         error == EAFNOSUPPORT;
-}
-
 bool IsPowerOfTwo(uint64_t n) {
   return n != 0 && (n & (n - 1)) == 0;
 }
@@ -54,13 +45,6 @@ void SyncWithLoop(EventLoop& loop) {
   } catch (const std::future_error&) {
     // The loop stopped: it runs nothing any more.
   }
-}
-
-std::optional<SocketAddress> LocalAddressOf(int fd) {
-  sockaddr_storage address;
-  socklen_t length = sizeof address;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return std::nullopt;
-  return FromSockaddr(reinterpret_cast<const sockaddr*>(&address), length);
 }
 
 }  // namespace

@@ -26,10 +26,6 @@ constexpr int kReadBudget = 256;
 // Bigger than the Linux defaults (~208 KiB) so bursts of video packets fit; capped by rmem_max.
 constexpr int kSocketBufferSize = 1 << 20;
 
-std::string ErrnoText(int error) {
-  return std::generic_category().message(error);
-}
-
 bool IsPowerOfTwo(uint64_t n) {
   return n != 0 && (n & (n - 1)) == 0;
 }
@@ -135,17 +131,11 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::Bind(EventLoop& loop, const Socket
   if (bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
     const int error = errno;
     const std::string message = where + "bind failed: " + ErrnoText(error);
-    if (error == EADDRINUSE || error == EADDRNOTAVAIL || error == EACCES || error == EPERM) {
-      return InvalidAccessError(message);
-    }
+    if (IsLocalAddressError(error)) return InvalidAccessError(message);
     return OperationError(message);
   }
-  socklen_t bound_length = sizeof address;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &bound_length) != 0) {
-    return OperationError(where + "getsockname failed: " + ErrnoText(errno));
-  }
-  const auto bound = FromSockaddr(reinterpret_cast<const sockaddr*>(&address), bound_length);
-  if (!bound) return OperationError(where + "getsockname returned an unexpected address");
+  const auto bound = LocalAddressOf(fd);
+  if (!bound) return OperationError(where + "getsockname failed: " + ErrnoText(errno));
   core->local = *bound;
   core->on_receive = std::move(on_receive);
 
