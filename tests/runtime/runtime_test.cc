@@ -1,12 +1,15 @@
 #include "runtime/runtime.h"
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "runtime/detached_threads.h"
 #include "runtime/udp_socket.h"
@@ -27,10 +30,33 @@ int ThreadCount() {
   return count;
 }
 
+// A joined thread's /proc/self/task entry can outlive join() for a moment (the kernel reaps it
+// asynchronously), so counts are polled until they reach `expected`, with a bound.
+int ThreadCountOnceSettledAt(int expected) {
+  const auto deadline = std::chrono::steady_clock::now() + test::kWaitBound;
+  int count = ThreadCount();
+  while (count != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+    count = ThreadCount();
+  }
+  return count;
+}
+
+// Runs an empty thread and waits (bounded) until its /proc/self/task entry is gone.
+void RunAndReapOneThread() {
+  std::atomic<pid_t> tid{0};
+  std::thread([&] { tid = gettid(); }).join();
+  const auto entry = std::filesystem::path("/proc/self/task") / std::to_string(tid.load());
+  const auto deadline = std::chrono::steady_clock::now() + test::kWaitBound;
+  while (std::filesystem::exists(entry) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+}
+
 TEST(Runtime, UsesExactlyTwoThreadsHoweverManySockets) {
   // Sanitizer runtimes may start a helper thread on the first thread creation; get that done
-  // before taking the baseline.
-  std::thread([] {}).join();
+  // before taking the baseline, and let the joined thread's entry go.
+  RunAndReapOneThread();
   const int before = ThreadCount();
   auto runtime = Runtime::Create();
   EXPECT_EQ(ThreadCount(), before + 2);
@@ -44,7 +70,7 @@ TEST(Runtime, UsesExactlyTwoThreadsHoweverManySockets) {
   EXPECT_EQ(ThreadCount(), before + 2);
   sockets.clear();
   runtime.reset();
-  EXPECT_EQ(ThreadCount(), before);
+  EXPECT_EQ(ThreadCountOnceSettledAt(before), before);
 }
 
 TEST(Runtime, CallbacksRunOnTheExecutorNotTheLoopThread) {
