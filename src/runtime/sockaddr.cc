@@ -62,4 +62,14 @@ bool IsLocalAddressError(int error) {
          error == EAFNOSUPPORT;
 }
 
+Result<void> BindTo(int fd, const SocketAddress& local, const std::string& where) {
+  sockaddr_storage address;
+  const socklen_t length = ToSockaddr(local, &address);
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&address), length) == 0) return Ok();
+  const int error = errno;
+  std::string message = where + "bind failed: " + ErrnoText(error);
+  if (IsLocalAddressError(error)) return InvalidAccessError(std::move(message));
+  return OperationError(std::move(message));
+}
+
 }  // namespace parley

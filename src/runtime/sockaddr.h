@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/socket_address.h"
+#include "parley/result.h"
 
 namespace parley {
 
@@ -22,6 +23,10 @@ std::optional<SocketAddress> LocalAddressOf(int fd);
 
 // strerror-style text for an errno value, thread-safe.
 std::string ErrnoText(int error);
+
+// bind()s `fd` to `local`. Errors say `where` and why: InvalidAccessError when the address is
+// the problem (IsLocalAddressError), else OperationError.
+Result<void> BindTo(int fd, const SocketAddress& local, const std::string& where);
 
 // bind()/connect() errors caused by the local address the caller chose (in use, not on this
 // host, not permitted, wrong family): reported as InvalidAccessError rather than OperationError.

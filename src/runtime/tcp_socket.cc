@@ -256,17 +256,11 @@ Result<std::unique_ptr<TcpSocket>> TcpSocket::Connect(EventLoop& loop, const Soc
     const int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);  // Best effort.
   }
-  sockaddr_storage address;
   if (options.local) {
-    const socklen_t length = ToSockaddr(*options.local, &address);
-    if (bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
-      const int error = errno;
-      const std::string message =
-          where + "bind to " + options.local->ToString() + " failed: " + ErrnoText(error);
-      if (IsLocalAddressError(error)) return InvalidAccessError(message);
-      return OperationError(message);
-    }
+    const std::string at = where + "from " + options.local->ToString() + ": ";
+    if (auto bound = BindTo(fd, *options.local, at); !bound.ok()) return bound.error();
   }
+  sockaddr_storage address;
   const socklen_t length = ToSockaddr(remote, &address);
   int connect_error = 0;
   if (connect(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0 &&
@@ -447,14 +441,7 @@ Result<std::unique_ptr<TcpListener>> TcpListener::Listen(EventLoop& loop,
   if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) {
     return OperationError(where + "setsockopt(IPV6_V6ONLY) failed: " + ErrnoText(errno));
   }
-  sockaddr_storage address;
-  const socklen_t length = ToSockaddr(local, &address);
-  if (bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
-    const int error = errno;
-    const std::string message = where + "bind failed: " + ErrnoText(error);
-    if (IsLocalAddressError(error)) return InvalidAccessError(message);
-    return OperationError(message);
-  }
+  if (auto bound = BindTo(fd, local, where); !bound.ok()) return bound.error();
   if (listen(fd, SOMAXCONN) != 0) {
     return OperationError(where + "listen failed: " + ErrnoText(errno));
   }

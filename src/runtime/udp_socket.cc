@@ -126,14 +126,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::Bind(EventLoop& loop, const Socket
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kSocketBufferSize, sizeof kSocketBufferSize);
   setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kSocketBufferSize, sizeof kSocketBufferSize);
 
-  sockaddr_storage address;
-  const socklen_t length = ToSockaddr(local, &address);
-  if (bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0) {
-    const int error = errno;
-    const std::string message = where + "bind failed: " + ErrnoText(error);
-    if (IsLocalAddressError(error)) return InvalidAccessError(message);
-    return OperationError(message);
-  }
+  if (auto bound = BindTo(fd, local, where); !bound.ok()) return bound.error();
   const auto bound = LocalAddressOf(fd);
   if (!bound) return OperationError(where + "getsockname failed: " + ErrnoText(errno));
   core->local = *bound;

@@ -630,13 +630,22 @@ TEST_F(AgentSimTest, MalformedDatagramsAreCountedAndHarmless) {
   EXPECT_TRUE(alice_->Send(Bytes{0x17}).ok());
 }
 
-class GatheringAndRelayTest : public sim::SimTest {};
+class GatheringAndRelayTest : public sim::SimTest {
+ protected:
+  void StartGathering(testing::AgentEndpoint& endpoint) {
+    endpoint.agent().StartGathering(sim().now());
+    endpoint.Drain(sim().now());
+    sim().Kick(endpoint);
+  }
+  bool GatheringCompletes(testing::AgentEndpoint& endpoint, TimeDelta limit) {
+    return sim().RunUntil(
+        [&] { return endpoint.agent().gathering_state() == GatheringState::kComplete; }, limit);
+  }
+};
 
 TEST_F(GatheringAndRelayTest, RelayOnlyPolicyConnectsThroughTurn) {
   sim::Host& turn_host = sim().AddHost("turn", {Ip("198.51.100.2")});
   SeededRandom turn_random(sim().seed() + 1);
-  testing::AgentEndpoint* unused = nullptr;
-  (void)unused;
   parley::testing::TurnServer turn(Ip("198.51.100.2"),
                                    testing::TurnUsers({{"alice", "alicepass"}, {"bob", "bobpass"}}),
                                    turn_random);
@@ -695,12 +704,8 @@ TEST_F(GatheringAndRelayTest, GathersHostServerReflexiveAndRelayedCandidates) {
   config.turn_servers.push_back(testing::TurnUdp(Addr("198.51.100.2:3478"), "u", "p"));
   AgentEndpoint endpoint("alice", config, 1);
   sim().Attach(host, endpoint);
-  endpoint.agent().StartGathering(sim().now());
-  endpoint.Drain(sim().now());
-  sim().Kick(endpoint);
-  ASSERT_TRUE(sim().RunUntil(
-      [&] { return endpoint.agent().gathering_state() == GatheringState::kComplete; },
-      TimeDelta::Seconds(5)));
+  StartGathering(endpoint);
+  ASSERT_TRUE(GatheringCompletes(endpoint, TimeDelta::Seconds(5)));
   std::map<CandidateType, Candidate> by_type;
   for (const Candidate& c : endpoint.local_candidates)
     by_type.emplace(c.type, c);
@@ -738,12 +743,8 @@ TEST_F(GatheringAndRelayTest, StunAndTurnOnTheSameServerAddress) {
   config.turn_servers.push_back(testing::TurnUdp(Addr("198.51.100.2:3478"), "u", "p"));
   AgentEndpoint endpoint("alice", config, 1);
   sim().Attach(host, endpoint);
-  endpoint.agent().StartGathering(sim().now());
-  endpoint.Drain(sim().now());
-  sim().Kick(endpoint);
-  ASSERT_TRUE(sim().RunUntil(
-      [&] { return endpoint.agent().gathering_state() == GatheringState::kComplete; },
-      TimeDelta::Millis(100)));
+  StartGathering(endpoint);
+  ASSERT_TRUE(GatheringCompletes(endpoint, TimeDelta::Millis(100)));
   int srflx = 0;
   int relay = 0;
   for (const Candidate& c : endpoint.local_candidates) {
@@ -766,12 +767,8 @@ TEST_F(GatheringAndRelayTest, ServerReflexiveEqualToItsBaseIsPruned) {
   config.stun_servers = {Addr("198.51.100.1:3478")};
   AgentEndpoint endpoint("alice", config, 1);
   sim().Attach(host, endpoint);
-  endpoint.agent().StartGathering(sim().now());
-  endpoint.Drain(sim().now());
-  sim().Kick(endpoint);
-  ASSERT_TRUE(sim().RunUntil(
-      [&] { return endpoint.agent().gathering_state() == GatheringState::kComplete; },
-      TimeDelta::Seconds(1)));
+  StartGathering(endpoint);
+  ASSERT_TRUE(GatheringCompletes(endpoint, TimeDelta::Seconds(1)));
   EXPECT_EQ(stun.stats().binding_requests, 1u);
   ASSERT_EQ(endpoint.local_candidates.size(), 1u);
   EXPECT_EQ(endpoint.local_candidates[0].type, CandidateType::kHost);
@@ -788,13 +785,9 @@ TEST_F(GatheringAndRelayTest, GatheringCompletesWhenNoServerAnswers) {
   AgentEndpoint endpoint("alice", config, 1);
   sim().Attach(host, endpoint);
   const Timestamp t0 = sim().now();
-  endpoint.agent().StartGathering(sim().now());
-  endpoint.Drain(sim().now());
-  sim().Kick(endpoint);
+  StartGathering(endpoint);
   EXPECT_EQ(endpoint.local_candidates.size(), 1u);
-  ASSERT_TRUE(sim().RunUntil(
-      [&] { return endpoint.agent().gathering_state() == GatheringState::kComplete; },
-      TimeDelta::Seconds(60)));
+  ASSERT_TRUE(GatheringCompletes(endpoint, TimeDelta::Seconds(60)));
   EXPECT_GE(sim().now() - t0, TimeDelta::Millis(9500));
   EXPECT_LE(sim().now() - t0, TimeDelta::Millis(39500));
   EXPECT_EQ(endpoint.local_candidates.size(), 1u);
