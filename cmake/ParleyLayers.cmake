@@ -2,9 +2,9 @@
 # layers of a lower rank, so dependencies point downwards (checked at configure time).
 #
 #   0 base                         time, bytes, ids, errors, logging, randomness, addresses
-#  10 wire formats (stateless)     stun, rtp, rtcp, sdp, dcep, payload formats
-#  20 sans-IO machines             tls (20) < turn (21) < ice (22); dtls, srtp, sctp, streams,
-#                                  bwe, pacer
+#  10 wire formats (stateless)     stun, demux (RFC 7983), rtp, rtcp, sdp, dcep, payload formats
+#  20 sans-IO machines             tls (20) < turn (21) < ice (22); srtp (23) < dtls (24);
+#                                  sctp, streams, bwe, pacer
 #  30 session                      demultiplexing and the soonest-deadline loop
 #  40 runtime                      event loop, sockets, timers, callback executor (the only IO)
 #  50 api                          PeerConnection
@@ -13,6 +13,10 @@ set(PARLEY_LAYER_RANK_stun 10)
 set(PARLEY_LAYER_RANK_tls 20)
 set(PARLEY_LAYER_RANK_turn 21)
 set(PARLEY_LAYER_RANK_ice 22)
+set(PARLEY_LAYER_RANK_demux 10)
+set(PARLEY_LAYER_RANK_srtp 23)
+set(PARLEY_LAYER_RANK_dtls 24)
+set(PARLEY_LAYER_RANK_session 30)
 set(PARLEY_LAYER_RANK_runtime 40)
 
 # Warnings as errors on project code only (not on the C libraries' headers, which are SYSTEM).
