@@ -12,8 +12,7 @@
 #include "base/logging.h"
 #include "ice/credentials.h"
 #include "runtime/clock.h"
-#include "runtime/tcp_socket.h"
-#include "runtime/udp_socket.h"
+#include "runtime/transport_io.h"
 
 namespace parley {
 namespace {
@@ -26,22 +25,23 @@ bool IsPowerOfTwo(uint64_t n) {
 
 // Shared by the transport, the tasks it posts and the callbacks it queues. Everything but the
 // atomics, `mutex` and what it guards is used on the network thread only.
-struct IceTransport::Core : std::enable_shared_from_this<IceTransport::Core> {
+struct IceTransport::Core : TransportIo::Sink, std::enable_shared_from_this<IceTransport::Core> {
   Core(Runtime& runtime, Callbacks user_callbacks)
-      : loop(runtime.loop()), executor(runtime.callbacks()), callbacks(std::move(user_callbacks)) {}
+      : loop(runtime.loop()),
+        executor(runtime.callbacks()),
+        callbacks(std::move(user_callbacks)),
+        timer(loop, [this] { OnTimer(); }) {}
 
   // Network thread.
   Result<void> Init(ice::AgentConfig config, Random& random);
-  void OnDatagram(const Datagram& datagram);
+  void OnDatagram(const Datagram& datagram) override;
+  void OnStreamConnected(uint64_t stream) override;
+  void OnStreamData(uint64_t stream, ByteView data) override;
+  void OnStreamClosed(uint64_t stream, std::string reason) override;
   void OnTimer();
   // Drains the agent after an input: transmits go out, events to the callback thread, and the
   // timer follows NextTimeout().
   void Pump();
-  void Transmit(ice::Transmit transmit);
-  void SendDatagram(const Datagram& datagram);
-  void OpenStream(uint64_t id, const SocketAddress& remote);
-  void StreamClosed(uint64_t id, std::string reason);
-  void ArmTimer();
   void Shutdown();
   // Runs `fn(agent, now)` on the network thread, then pumps; nothing once shut down.
   template <typename F>
@@ -63,31 +63,18 @@ struct IceTransport::Core : std::enable_shared_from_this<IceTransport::Core> {
   ice::Credentials credentials;          // Guarded by mutex.
   std::vector<SocketAddress> addresses;  // Set in Init, constant afterwards.
 
+  std::unique_ptr<TransportIo> io;
   std::unique_ptr<ice::Agent> agent;
-  std::vector<std::unique_ptr<UdpSocket>> udp;
-  std::map<uint64_t, std::unique_ptr<TcpSocket>> streams;
-  std::optional<EventLoop::TimerId> timer;
-  Timestamp timer_deadline;
+  DeadlineTimer timer;
   bool shut_down = false;
-  bool closing = false;  // In Shutdown(): transmits the final requests, opens nothing.
-  uint64_t unroutable = 0;
   uint64_t send_refused = 0;
-  uint64_t streams_opened = 0;
 };
 
 Result<void> IceTransport::Core::Init(ice::AgentConfig config, Random& random) {
-  for (const SocketAddress& address : config.local_sockets) {
-    // The sockets live in (and die with) this core on this thread: a raw pointer is enough.
-    auto socket =
-        UdpSocket::Bind(loop, address, [this](Datagram datagram) { OnDatagram(datagram); });
-    if (!socket.ok()) {
-      udp.clear();
-      addresses.clear();
-      return socket.error();
-    }
-    addresses.push_back((*socket)->local_address());
-    udp.push_back(std::move(socket).value());
-  }
+  auto bound = TransportIo::Bind(loop, config.local_sockets, weak_from_this());
+  if (!bound.ok()) return bound.error();
+  io = std::move(bound).value();
+  addresses = io->addresses();
   config.local_sockets = addresses;
   agent = std::make_unique<ice::Agent>(std::move(config), random);
   std::lock_guard lock(mutex);
@@ -111,8 +98,26 @@ void IceTransport::Core::OnDatagram(const Datagram& datagram) {
   Pump();
 }
 
+void IceTransport::Core::OnStreamConnected(uint64_t stream) {
+  if (shut_down) return;
+  agent->HandleStreamConnected(SteadyNow(), stream);
+  Pump();
+}
+
+void IceTransport::Core::OnStreamData(uint64_t stream, ByteView data) {
+  if (shut_down) return;
+  agent->HandleStreamData(SteadyNow(), stream, data);
+  Pump();
+}
+
+void IceTransport::Core::OnStreamClosed(uint64_t stream, std::string reason) {
+  if (shut_down) return;
+  io->ForgetStream(stream);
+  agent->HandleStreamClosed(SteadyNow(), stream, std::move(reason));
+  Pump();
+}
+
 void IceTransport::Core::OnTimer() {
-  timer.reset();
   if (shut_down) return;
   agent->HandleTimeout(SteadyNow());
   Pump();
@@ -121,7 +126,7 @@ void IceTransport::Core::OnTimer() {
 void IceTransport::Core::Pump() {
   if (shut_down) return;
   while (auto transmit = agent->PollTransmit())
-    Transmit(std::move(*transmit));
+    io->Transmit(std::move(*transmit));
   std::vector<ice::Event> events;
   while (auto event = agent->PollEvent())
     events.push_back(std::move(*event));
@@ -132,126 +137,22 @@ void IceTransport::Core::Pump() {
     executor.Post(
         [self = shared_from_this(), events = std::move(events)] { self->Deliver(events); });
   }
-  ArmTimer();
-}
-
-void IceTransport::Core::Transmit(ice::Transmit transmit) {
-  if (auto* datagram = std::get_if<Datagram>(&transmit)) {
-    SendDatagram(*datagram);
-  } else if (auto* connect = std::get_if<ice::StreamConnect>(&transmit)) {
-    if (closing) return;
-    OpenStream(connect->connection, connect->remote);
-  } else if (auto* send = std::get_if<ice::StreamSend>(&transmit)) {
-    auto it = streams.find(send->connection);
-    if (it == streams.end()) return;  // Closed meanwhile; the agent was or will be told.
-    auto sent = it->second->Send(send->data);
-    if (!sent.ok() && !closing) {
-      // Our bound on buffered bytes was hit or the connection broke: the stream is unusable.
-      PARLEY_LOG(kWarning, "runtime")
-          << "IceTransport: stream " << send->connection << ": " << sent.error();
-      const uint64_t id = send->connection;
-      std::string reason = sent.error().message();
-      loop.Post([weak = weak_from_this(), id, reason = std::move(reason)]() mutable {
-        if (auto self = weak.lock()) self->StreamClosed(id, std::move(reason));
-      });
-    }
-  } else if (auto* close = std::get_if<ice::StreamClose>(&transmit)) {
-    streams.erase(close->connection);  // May be the socket whose callback we are in: allowed.
-  }
-}
-
-void IceTransport::Core::SendDatagram(const Datagram& datagram) {
-  for (const auto& socket : udp) {
-    if (socket->local_address() != datagram.source) continue;
-    auto sent = socket->SendTo(datagram.destination, datagram.payload);
-    if (!sent.ok()) {
-      PARLEY_LOG(kVerbose, "runtime") << "IceTransport: " << sent.error();
-    }
-    return;
-  }
-  if (IsPowerOfTwo(++unroutable)) {
-    PARLEY_LOG(kWarning, "runtime")
-        << "IceTransport: no socket bound to " << datagram.source << " for a datagram to "
-        << datagram.destination << " (" << unroutable << " so far)";
-  }
-}
-
-void IceTransport::Core::OpenStream(uint64_t id, const SocketAddress& remote) {
-  TcpSocket::Callbacks stream_callbacks;
-  // The sockets live in `streams`, i.e. in this core, and run their callbacks on this thread.
-  stream_callbacks.on_connected = [this, id] {
-    if (shut_down) return;
-    agent->HandleStreamConnected(SteadyNow(), id);
-    Pump();
-  };
-  stream_callbacks.on_data = [this, id](ByteView data) {
-    if (shut_down) return;
-    agent->HandleStreamData(SteadyNow(), id, data);
-    Pump();
-  };
-  stream_callbacks.on_closed = [this, id](Result<void> status) {
-    StreamClosed(id, status.ok() ? "connection closed by the server" : status.error().message());
-  };
-  TcpSocket::Options options;
-  // Leave from one of our own addresses, as the datagrams do (e.g. loopback only in tests).
-  for (const SocketAddress& address : addresses) {
-    if (address.family() == remote.family()) {
-      options.local = SocketAddress(address.ip(), 0);
-      break;
-    }
-  }
-  auto socket = TcpSocket::Connect(loop, remote, std::move(stream_callbacks), options);
-  if (!socket.ok()) {
-    // Reported as an input of its own, after the current drain.
-    loop.Post([weak = weak_from_this(), id, reason = socket.error().message()]() mutable {
-      if (auto self = weak.lock()) self->StreamClosed(id, std::move(reason));
-    });
-    return;
-  }
-  ++streams_opened;
-  streams[id] = std::move(socket).value();
-}
-
-void IceTransport::Core::StreamClosed(uint64_t id, std::string reason) {
-  std::unique_ptr<TcpSocket> dying;  // Perhaps the socket whose on_closed runs: allowed.
-  if (auto it = streams.find(id); it != streams.end()) {
-    dying = std::move(it->second);
-    streams.erase(it);
-  }
-  if (shut_down) return;
-  agent->HandleStreamClosed(SteadyNow(), id, std::move(reason));
-  Pump();
-}
-
-void IceTransport::Core::ArmTimer() {
-  const std::optional<Timestamp> next = agent->NextTimeout();
-  if (timer && next && *next == timer_deadline) return;
-  if (timer) {
-    loop.Cancel(*timer);  // Exact on this thread.
-    timer.reset();
-  }
-  if (!next) return;
-  timer_deadline = *next;
-  timer = loop.ScheduleAt(*next, [weak = weak_from_this()] {
-    if (auto self = weak.lock()) self->OnTimer();
-  });
+  timer.Arm(agent->NextTimeout());
 }
 
 void IceTransport::Core::Shutdown() {
   if (shut_down) return;
   if (agent) {
     // Sends the TURN deallocations (Refresh with lifetime 0) while the sockets still exist.
-    closing = true;
+    io->set_closing();
     agent->Close(SteadyNow());
     while (auto transmit = agent->PollTransmit())
-      Transmit(std::move(*transmit));
+      io->Transmit(std::move(*transmit));
   }
   shut_down = true;
   can_send = false;
-  if (timer) loop.Cancel(*timer);
-  timer.reset();
-  streams.clear();
-  udp.clear();
+  timer.Cancel();
+  io.reset();
   agent.reset();
 }
 
@@ -396,14 +297,11 @@ IceTransport::Stats IceTransport::GetStats() const {
       Stats stats;
       if (core->shut_down) return stats;
       stats.agent = core->agent->GetStats();
-      for (const auto& socket : core->udp) {
-        const UdpSocket::Stats udp = socket->stats();
-        stats.datagrams_sent += udp.datagrams_sent;
-        stats.datagrams_received += udp.datagrams_received;
-        stats.send_errors += udp.send_errors;
-      }
-      stats.send_errors += core->unroutable;
-      stats.streams_opened = core->streams_opened;
+      const TransportIo::Stats io = core->io->stats();
+      stats.datagrams_sent = io.datagrams_sent;
+      stats.datagrams_received = io.datagrams_received;
+      stats.send_errors = io.send_errors;
+      stats.streams_opened = io.streams_opened;
       return stats;
     });
   } catch (const std::future_error&) {
