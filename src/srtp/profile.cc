@@ -28,7 +28,9 @@ const ProfileParams& ParamsOf(Profile profile) {
   return kAeadAes128Gcm;
 }
 
-std::string_view ToString(Profile profile) { return ParamsOf(profile).openssl_name; }
+std::string_view ToString(Profile profile) {
+  return ParamsOf(profile).openssl_name;
+}
 
 std::optional<Profile> ProfileFromId(uint16_t id) {
   for (Profile profile : kDefaultProfiles) {

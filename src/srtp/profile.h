@@ -25,8 +25,8 @@ enum class Profile : uint16_t {
 };
 
 struct ProfileParams {
-  size_t master_key_length;   // bytes
-  size_t master_salt_length;  // bytes
+  size_t master_key_length;     // bytes
+  size_t master_salt_length;    // bytes
   size_t rtp_auth_tag_length;   // bytes appended to SRTP packets
   size_t rtcp_auth_tag_length;  // bytes appended to SRTCP packets (after the E||index word)
   // The name OpenSSL and the openssl CLI use (`-use_srtp`), e.g. "SRTP_AEAD_AES_128_GCM".
