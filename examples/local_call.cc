@@ -1,9 +1,12 @@
 // The README's demo: a call between two local peers, "alice" and "bob", with what Parley can do
-// so far. Both run an ICE agent (RFC 8445) on the shared runtime (one network thread, one
-// callback thread), bound to 127.0.0.1 and ::1. They trickle candidates to each other the way
-// signaling would, connect, and then alice sends a voice-call-shaped stream over the selected
-// candidate pair (one 160-byte packet every 20 ms); bob echoes each packet and alice reports
-// loss and round-trip times. DTLS, SRTP and real media replace the payload as they land.
+// so far. Each runs a DtlsTransport on the shared runtime (one network thread, one callback
+// thread), bound to 127.0.0.1 and ::1: ICE (RFC 8445) connects them, DTLS 1.2 (RFC 6347)
+// authenticates each side's certificate against the fingerprint the other was given, and
+// DTLS-SRTP (RFC 5764) keys SRTP. They trickle candidates to each other the way signaling would.
+// Then alice sends a voice-call-shaped RTP stream (one 160-byte Opus-sized packet every 20 ms),
+// encrypted with SRTP; bob echoes each packet back as his own RTP stream, and alice reports
+// loss and round-trip times. A greeting also crosses over DTLS application data, where SCTP
+// data channels will run. Real media and the PeerConnection API replace the payload as they land.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -14,41 +17,59 @@
 #include <vector>
 
 #include "base/byte_io.h"
+#include "dtls/certificate.h"
 #include "runtime/clock.h"
-#include "runtime/ice_transport.h"
+#include "runtime/dtls_transport.h"
 #include "runtime/runtime.h"
 
 namespace {
 
 using parley::ByteReader;
+using parley::Bytes;
 using parley::ByteWriter;
-using parley::IceTransport;
+using parley::DtlsTransport;
 using parley::IpAddress;
 using parley::IpFamily;
 using parley::SocketAddress;
 using parley::TimeDelta;
 using parley::Timestamp;
+namespace dtls = parley::dtls;
 namespace ice = parley::ice;
 
 constexpr int kPackets = 100;
 constexpr TimeDelta kPacketInterval = TimeDelta::Millis(20);
 constexpr size_t kPayloadSize = 160;  // One 20 ms Opus frame at ~64 kbit/s.
+constexpr uint8_t kOpusPayloadType = 111;
 
 // What the callbacks (on the runtime's callback thread) report to main.
 struct Shared {
   std::mutex mutex;
   std::condition_variable changed;
-  int connected = 0;
+  int dtls_connected = 0;
   bool failed = false;
   std::string alice_pair;
+  std::string greeting;
   std::vector<TimeDelta> round_trips;
   Timestamp connected_at;
 };
 
-IceTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
-                                      std::unique_ptr<IceTransport>& self,
-                                      std::unique_ptr<IceTransport>& other, bool echo) {
-  IceTransport::Callbacks c;
+// RFC 3550 §5.1 fixed header, then the send time (for the round trip) and padding to a frame.
+Bytes RtpPacket(uint16_t seq, uint32_t ssrc) {
+  ByteWriter w(12 + kPayloadSize);
+  w.WriteU8(0x80);
+  w.WriteU8(kOpusPayloadType);
+  w.WriteU16(seq);
+  w.WriteU32(uint32_t(seq) * 960);  // 20 ms at 48 kHz.
+  w.WriteU32(ssrc);
+  w.WriteU64(uint64_t(parley::SteadyNow().us()));
+  w.WriteZeros(12 + kPayloadSize - w.size());
+  return std::move(w).Take();
+}
+
+DtlsTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
+                                       std::unique_ptr<DtlsTransport>& self,
+                                       std::unique_ptr<DtlsTransport>& other, bool echo) {
+  DtlsTransport::Callbacks c;
   // Trickle ICE: every candidate goes to the other peer as SDP text, as signaling would carry it.
   c.on_candidate = [&other](const ice::Candidate& candidate) {
     (void)other->AddRemoteCandidate(candidate.ToString());
@@ -56,12 +77,9 @@ IceTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
   c.on_gathering_state = [&other](ice::GatheringState state) {
     if (state == ice::GatheringState::kComplete) other->EndOfRemoteCandidates();
   };
-  c.on_state = [name, &shared](ice::ConnectionState state) {
+  c.on_ice_state = [name, &shared](ice::ConnectionState state) {
     std::printf("  %-5s ICE %s\n", name, std::string(ice::ToString(state)).c_str());
     std::lock_guard lock(shared.mutex);
-    if (state == ice::ConnectionState::kConnected) {
-      if (++shared.connected == 2) shared.connected_at = parley::SteadyNow();
-    }
     if (state == ice::ConnectionState::kFailed) shared.failed = true;
     shared.changed.notify_all();
   };
@@ -74,12 +92,33 @@ IceTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
                           std::string(ice::ToString(remote.type)) + ")";
     }
   };
-  c.on_data = [echo, &self, &shared](parley::Bytes data) {
+  c.on_dtls_state = [name, &shared, &self](dtls::State state, const std::string& reason) {
+    std::printf("  %-5s DTLS %s%s%s\n", name, std::string(dtls::ToString(state)).c_str(),
+                reason.empty() ? "" : ": ", reason.c_str());
+    if (state == dtls::State::kConnected && std::string(name) == "bob") {
+      const std::string hello = "hello from bob over DTLS";
+      (void)self->SendData(Bytes(hello.begin(), hello.end()));
+    }
+    std::lock_guard lock(shared.mutex);
+    if (state == dtls::State::kConnected) {
+      if (++shared.dtls_connected == 2) shared.connected_at = parley::SteadyNow();
+    }
+    if (state == dtls::State::kFailed) shared.failed = true;
+    shared.changed.notify_all();
+  };
+  c.on_data = [&shared](Bytes data) {
+    std::lock_guard lock(shared.mutex);
+    shared.greeting.assign(data.begin(), data.end());
+    shared.changed.notify_all();
+  };
+  c.on_rtp = [echo, &self, &shared](Bytes packet) {
     if (echo) {
-      (void)self->Send(data);
+      packet[8] ^= 0xff;  // Bob's own SSRC: the echo is his stream, not a replay of alice's.
+      (void)self->SendRtp(std::move(packet));
       return;
     }
-    ByteReader reader(data);
+    ByteReader reader(packet);
+    if (!reader.Skip(12)) return;
     auto sent_us = reader.ReadU64();
     if (!sent_us) return;
     std::lock_guard lock(shared.mutex);
@@ -91,18 +130,26 @@ IceTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
 
 bool RunCall(parley::Runtime& runtime) {
   Shared shared;
-  std::unique_ptr<IceTransport> alice, bob;
+  std::unique_ptr<DtlsTransport> alice, bob;
   std::vector<SocketAddress> loopbacks = {SocketAddress(IpAddress::Loopback(IpFamily::kV4), 0),
                                           SocketAddress(IpAddress::Loopback(IpFamily::kV6), 0)};
-  auto create = [&](ice::Role role, std::unique_ptr<IceTransport>& self,
-                    std::unique_ptr<IceTransport>& other, const char* name, bool echo) {
-    ice::AgentConfig config{.role = role, .local_sockets = loopbacks};
+  auto create = [&](ice::Role role, std::unique_ptr<DtlsTransport>& self,
+                    std::unique_ptr<DtlsTransport>& other, const char* name, bool echo) {
+    auto certificate = dtls::Certificate::Generate();  // ECDSA P-256, as browsers.
+    if (!certificate.ok()) {
+      std::printf("  %s: %s\n", name, certificate.error().ToString().c_str());
+      return false;
+    }
+    parley::session::SecureTransportConfig config;
+    config.ice.role = role;
+    config.ice.local_sockets = loopbacks;
+    config.certificate = *certificate;
     auto created =
-        IceTransport::Create(runtime, config, PeerCallbacks(name, shared, self, other, echo));
+        DtlsTransport::Create(runtime, config, PeerCallbacks(name, shared, self, other, echo));
     if (!created.ok()) {  // No IPv6 loopback here: IPv4 only.
-      config.local_sockets.resize(1);
+      config.ice.local_sockets.resize(1);
       created =
-          IceTransport::Create(runtime, config, PeerCallbacks(name, shared, self, other, echo));
+          DtlsTransport::Create(runtime, config, PeerCallbacks(name, shared, self, other, echo));
     }
     if (!created.ok()) {
       std::printf("  %s: %s\n", name, created.error().ToString().c_str());
@@ -115,8 +162,14 @@ bool RunCall(parley::Runtime& runtime) {
       !create(ice::Role::kControlled, bob, alice, "bob", true)) {
     return false;
   }
+  // What the offer and answer would carry: credentials, fingerprints, and a=setup (alice
+  // offers actpass, bob answers active and so is the DTLS client, as browsers do).
+  std::printf("  alice fingerprint %s\n", alice->local_fingerprint().ToString().c_str());
+  std::printf("  bob   fingerprint %s\n", bob->local_fingerprint().ToString().c_str());
   (void)alice->SetRemoteCredentials(bob->local_credentials());
   (void)bob->SetRemoteCredentials(alice->local_credentials());
+  (void)alice->StartDtls(dtls::Role::kServer, {bob->local_fingerprint()});
+  (void)bob->StartDtls(dtls::Role::kClient, {alice->local_fingerprint()});
   const Timestamp start = parley::SteadyNow();
   alice->Start();
   bob->Start();
@@ -125,19 +178,16 @@ bool RunCall(parley::Runtime& runtime) {
   {
     std::unique_lock lock(shared.mutex);
     ok = shared.changed.wait_for(lock, std::chrono::seconds(10), [&] {
-      return shared.connected == 2 || shared.failed;
+      return shared.dtls_connected == 2 || shared.failed;
     }) && !shared.failed;
   }
   if (ok) {
-    std::printf("  connected in %.2f ms; selected pair %s\n",
+    std::printf("  ICE + DTLS connected in %.2f ms; selected pair %s\n",
                 (shared.connected_at - start).us() / 1000.0, shared.alice_pair.c_str());
     // Alice's stream: one packet per interval, timestamped for the round trip.
     for (int seq = 0; seq < kPackets; ++seq) {
-      runtime.loop().ScheduleAfter(kPacketInterval * seq, [&alice] {
-        ByteWriter w(kPayloadSize);
-        w.WriteU64(uint64_t(parley::SteadyNow().us()));
-        w.WriteZeros(kPayloadSize - w.size());
-        (void)alice->Send(w.view());
+      runtime.loop().ScheduleAfter(kPacketInterval * seq, [&alice, seq] {
+        (void)alice->SendRtp(RtpPacket(uint16_t(seq), 0xa11ce));
       });
     }
     std::unique_lock lock(shared.mutex);
@@ -145,14 +195,24 @@ bool RunCall(parley::Runtime& runtime) {
                             [&] { return shared.round_trips.size() == kPackets; });
     std::vector<TimeDelta> rtts = shared.round_trips;
     std::sort(rtts.begin(), rtts.end());
-    std::printf("  %d packets of %zu bytes sent over ICE, %zu echoed, %zu lost", kPackets,
-                kPayloadSize, rtts.size(), kPackets - rtts.size());
+    std::printf("  bob said: \"%s\"\n", shared.greeting.c_str());
+    std::printf("  %d RTP packets of %zu payload bytes sent with SRTP, %zu echoed, %zu lost",
+                kPackets, kPayloadSize, rtts.size(), kPackets - rtts.size());
     if (!rtts.empty()) {
       std::printf(", round trip median %.3f ms, max %.3f ms", rtts[rtts.size() / 2].us() / 1000.0,
                   rtts.back().us() / 1000.0);
     }
     std::printf("\n");
-    ok = !rtts.empty();
+    ok = !rtts.empty() && !shared.greeting.empty();
+  }
+  if (ok) {
+    const DtlsTransport::Stats stats = alice->GetStats();
+    if (const auto& srtp = stats.transport.srtp) {
+      std::printf("  alice's SRTP: %llu packets protected, %llu unprotected, %llu dropped\n",
+                  static_cast<unsigned long long>(srtp->rtp_protected),
+                  static_cast<unsigned long long>(srtp->rtp_unprotected),
+                  static_cast<unsigned long long>(stats.transport.demux.dropped_unprotect));
+    }
   }
   // Destroy both on the callback thread, so neither's callbacks run while the other goes.
   std::mutex done_mutex;
@@ -174,11 +234,13 @@ bool RunCall(parley::Runtime& runtime) {
 
 int main() {
   std::printf("Parley local call demo\n");
-  std::printf("Works so far: runtime (threads, sockets, timers), STUN, TURN client, ICE agent.\n");
-  std::printf("Not yet: DTLS/SRTP, data channels, media, PeerConnection (issues 4-8).\n\n");
   std::printf(
-      "alice and bob connect with ICE on loopback, then alice sends a voice-call-shaped "
-      "stream (one %zu-byte packet every %lld ms) that bob echoes:\n",
+      "Works so far: runtime (threads, sockets, timers), STUN, TURN client, ICE agent, DTLS 1.2 "
+      "with fingerprint verification, DTLS-SRTP, SRTP/SRTCP.\n");
+  std::printf("Not yet: data channels, media codecs, PeerConnection (issues 5-8).\n\n");
+  std::printf(
+      "alice and bob connect with ICE and DTLS on loopback, then alice sends a voice-call-shaped "
+      "SRTP stream (one %zu-byte packet every %lld ms) that bob echoes:\n",
       kPayloadSize, static_cast<long long>(kPacketInterval.ms()));
   auto runtime = parley::Runtime::Create();
   const bool ok = RunCall(*runtime);

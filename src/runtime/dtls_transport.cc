@@ -1,0 +1,291 @@
+#include "runtime/dtls_transport.h"
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <utility>
+
+#include "base/logging.h"
+#include "ice/credentials.h"
+#include "runtime/machine_driver.h"
+
+namespace parley {
+namespace {
+
+bool IsPowerOfTwo(uint64_t n) {
+  return n != 0 && (n & (n - 1)) == 0;
+}
+
+}  // namespace
+
+// Shared by the transport and the tasks it posts. The driver runs the machine on the network
+// thread; the atomics and what `mutex` guards are read from any thread.
+struct DtlsTransport::Core {
+  explicit Core(Callbacks user_callbacks) : callbacks(std::move(user_callbacks)) {}
+
+  // Callback thread.
+  void Deliver(const session::Event& event) const;
+  void DeliverIce(const ice::Event& event) const;
+  // Network thread, after every drain.
+  void Publish(const session::SecureTransport& transport);
+  // Network thread: counts a refused send.
+  void Refused(const Error& error);
+
+  const Callbacks callbacks;
+  std::atomic<bool> closed{false};
+  std::atomic<bool> dtls_connected{false};
+  std::atomic<bool> srtp_ready{false};
+  mutable std::mutex mutex;
+  ice::Credentials credentials;   // Guarded by mutex.
+  dtls::Fingerprint fingerprint;  // Constant after Create.
+  std::shared_ptr<MachineDriver<session::SecureTransport>> driver;
+  uint64_t sends_refused = 0;  // Network thread.
+};
+
+void DtlsTransport::Core::Deliver(const session::Event& event) const {
+  if (auto* ice_event = std::get_if<ice::Event>(&event)) {
+    DeliverIce(*ice_event);
+  } else if (auto* state = std::get_if<session::DtlsStateChanged>(&event)) {
+    if (callbacks.on_dtls_state) callbacks.on_dtls_state(state->state, state->reason);
+  } else if (auto* rtp = std::get_if<session::RtpReceived>(&event)) {
+    if (callbacks.on_rtp) callbacks.on_rtp(rtp->packet);
+  } else if (auto* rtcp = std::get_if<session::RtcpReceived>(&event)) {
+    if (callbacks.on_rtcp) callbacks.on_rtcp(rtcp->packet);
+  } else if (auto* data = std::get_if<session::DtlsDataReceived>(&event)) {
+    if (callbacks.on_data) callbacks.on_data(data->data);
+  }
+}
+
+void DtlsTransport::Core::DeliverIce(const ice::Event& event) const {
+  if (auto* candidate = std::get_if<ice::LocalCandidate>(&event)) {
+    if (callbacks.on_candidate) callbacks.on_candidate(candidate->candidate);
+  } else if (auto* gathering = std::get_if<ice::GatheringStateChanged>(&event)) {
+    if (callbacks.on_gathering_state) callbacks.on_gathering_state(gathering->state);
+  } else if (auto* state = std::get_if<ice::ConnectionStateChanged>(&event)) {
+    if (callbacks.on_ice_state) callbacks.on_ice_state(state->state);
+  } else if (auto* pair = std::get_if<ice::SelectedPairChanged>(&event)) {
+    if (callbacks.on_selected_pair) callbacks.on_selected_pair(pair->local, pair->remote);
+  }
+}
+
+void DtlsTransport::Core::Publish(const session::SecureTransport& transport) {
+  dtls_connected = transport.dtls_state() == dtls::State::kConnected;
+  srtp_ready = transport.srtp_ready();
+}
+
+void DtlsTransport::Core::Refused(const Error& error) {
+  if (IsPowerOfTwo(++sends_refused)) {
+    PARLEY_LOG(kInfo, "runtime") << "DtlsTransport: dropped a send: " << error << " ("
+                                 << sends_refused << " so far)";
+  }
+}
+
+Result<std::unique_ptr<DtlsTransport>> DtlsTransport::Create(Runtime& runtime,
+                                                             session::SecureTransportConfig config,
+                                                             Callbacks callbacks, Random* random) {
+  auto core = std::make_shared<Core>(std::move(callbacks));
+  core->fingerprint = config.certificate.fingerprint();
+  Random& rng = random != nullptr ? *random : CryptoRandom::Instance();
+  std::weak_ptr<Core> weak = core;
+  core->driver = std::make_shared<MachineDriver<session::SecureTransport>>(
+      runtime.loop(), runtime.callbacks(),
+      [weak](const session::Event& event) {
+        if (auto alive = weak.lock()) alive->Deliver(event);
+      },
+      [weak](const session::SecureTransport& transport) {
+        if (auto alive = weak.lock()) alive->Publish(transport);
+      });
+  try {
+    // On the network thread, so no datagram can arrive before the machine exists.
+    auto result = runtime.loop().Invoke([&core, &config, &rng]() -> Result<void> {
+      const std::vector<SocketAddress> addresses = config.ice.local_sockets;
+      return core->driver->Init(addresses, [&](std::vector<SocketAddress> bound) {
+        config.ice.local_sockets = std::move(bound);
+        auto transport = std::make_unique<session::SecureTransport>(std::move(config), rng);
+        std::lock_guard lock(core->mutex);
+        core->credentials = transport->ice().local_credentials();
+        return transport;
+      });
+    });
+    if (!result.ok()) return result.error();
+  } catch (const std::future_error&) {
+    return InvalidStateError("DtlsTransport::Create: the runtime is shutting down");
+  }
+  return std::unique_ptr<DtlsTransport>(new DtlsTransport(std::move(core)));
+}
+
+DtlsTransport::DtlsTransport(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+
+DtlsTransport::~DtlsTransport() {
+  core_->driver->StopDelivery();
+  core_->closed = true;
+  try {
+    core_->driver->loop().Invoke([driver = core_->driver] { driver->Shutdown(); });
+  } catch (const std::future_error&) {
+    core_->driver->Shutdown();  // The loop stopped: nothing runs there any more.
+  }
+}
+
+ice::Credentials DtlsTransport::local_credentials() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->credentials;
+}
+
+dtls::Fingerprint DtlsTransport::local_fingerprint() const {
+  return core_->fingerprint;
+}
+
+std::vector<SocketAddress> DtlsTransport::local_addresses() const {
+  return core_->driver->addresses();
+}
+
+void DtlsTransport::Start() {
+  core_->driver->PostInput(
+      [](session::SecureTransport& transport, Timestamp now) { transport.StartGathering(now); });
+}
+
+Result<void> DtlsTransport::SetRemoteCredentials(ice::Credentials remote) {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  if (auto valid = ice::ValidateCredentials(remote); !valid.ok()) return valid;
+  core_->driver->PostInput(
+      [remote = std::move(remote)](session::SecureTransport& transport, Timestamp now) {
+        if (auto set = transport.SetRemoteCredentials(now, remote); !set.ok()) {
+          PARLEY_LOG(kWarning, "runtime") << "DtlsTransport: " << set.error();
+        }
+      });
+  return Ok();
+}
+
+void DtlsTransport::AddRemoteCandidate(ice::Candidate candidate) {
+  core_->driver->PostInput(
+      [candidate = std::move(candidate)](session::SecureTransport& transport, Timestamp now) {
+        if (auto added = transport.AddRemoteCandidate(now, candidate); !added.ok()) {
+          PARLEY_LOG(kInfo, "runtime")
+              << "DtlsTransport: candidate " << candidate << ": " << added.error();
+        }
+      });
+}
+
+Result<void> DtlsTransport::AddRemoteCandidate(std::string_view sdp_candidate) {
+  auto candidate = ice::Candidate::Parse(sdp_candidate);
+  if (!candidate.ok()) return candidate.error();
+  AddRemoteCandidate(std::move(candidate).value());
+  return Ok();
+}
+
+void DtlsTransport::EndOfRemoteCandidates() {
+  core_->driver->PostInput([](session::SecureTransport& transport, Timestamp now) {
+    transport.EndOfRemoteCandidates(now);
+  });
+}
+
+Result<ice::Credentials> DtlsTransport::RestartIce() {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  try {
+    return core_->driver->loop().Invoke([core = core_]() -> Result<ice::Credentials> {
+      session::SecureTransport* transport = core->driver->machine();
+      if (transport == nullptr) return InvalidStateError("DtlsTransport is closed");
+      ice::Credentials fresh = transport->RestartIce(SteadyNow());
+      {
+        std::lock_guard lock(core->mutex);
+        core->credentials = fresh;
+      }
+      core->driver->Pump();
+      return fresh;
+    });
+  } catch (const std::future_error&) {
+    return InvalidStateError("DtlsTransport: the runtime is shutting down");
+  }
+}
+
+Result<void> DtlsTransport::StartDtls(dtls::Role role,
+                                      std::vector<dtls::Fingerprint> remote_fingerprints) {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  try {
+    return core_->driver->loop().Invoke(
+        [core = core_, role,
+         fingerprints = std::move(remote_fingerprints)]() mutable -> Result<void> {
+          session::SecureTransport* transport = core->driver->machine();
+          if (transport == nullptr) return InvalidStateError("DtlsTransport is closed");
+          Result<void> started = transport->StartDtls(SteadyNow(), role, std::move(fingerprints));
+          core->driver->Pump();
+          return started;
+        });
+  } catch (const std::future_error&) {
+    return InvalidStateError("DtlsTransport: the runtime is shutting down");
+  }
+}
+
+Result<void> DtlsTransport::SetRemoteFingerprints(std::vector<dtls::Fingerprint> fingerprints) {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  try {
+    return core_->driver->loop().Invoke(
+        [core = core_, fingerprints = std::move(fingerprints)]() mutable -> Result<void> {
+          session::SecureTransport* transport = core->driver->machine();
+          if (transport == nullptr) return InvalidStateError("DtlsTransport is closed");
+          Result<void> set = transport->SetRemoteFingerprints(SteadyNow(), std::move(fingerprints));
+          core->driver->Pump();
+          return set;
+        });
+  } catch (const std::future_error&) {
+    return InvalidStateError("DtlsTransport: the runtime is shutting down");
+  }
+}
+
+Result<void> DtlsTransport::SendRtp(Bytes packet) {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  if (!core_->srtp_ready.load()) return InvalidStateError("SendRtp: no SRTP keys yet");
+  core_->driver->PostInput([core = std::weak_ptr<Core>(core_), packet = std::move(packet)](
+                               session::SecureTransport& transport, Timestamp now) mutable {
+    auto sent = transport.SendRtp(now, std::move(packet));
+    if (auto self = core.lock(); self && !sent.ok()) self->Refused(sent.error());
+  });
+  return Ok();
+}
+
+Result<void> DtlsTransport::SendRtcp(Bytes packet) {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  if (!core_->srtp_ready.load()) return InvalidStateError("SendRtcp: no SRTP keys yet");
+  core_->driver->PostInput([core = std::weak_ptr<Core>(core_), packet = std::move(packet)](
+                               session::SecureTransport& transport, Timestamp now) mutable {
+    auto sent = transport.SendRtcp(now, std::move(packet));
+    if (auto self = core.lock(); self && !sent.ok()) self->Refused(sent.error());
+  });
+  return Ok();
+}
+
+Result<void> DtlsTransport::SendData(ByteView data) {
+  if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  if (!core_->dtls_connected.load()) return InvalidStateError("SendData: DTLS is not connected");
+  core_->driver->PostInput(
+      [core = std::weak_ptr<Core>(core_), bytes = Bytes(data.begin(), data.end())](
+          session::SecureTransport& transport, Timestamp now) {
+        auto sent = transport.SendData(now, bytes);
+        if (auto self = core.lock(); self && !sent.ok()) self->Refused(sent.error());
+      });
+  return Ok();
+}
+
+void DtlsTransport::Close() {
+  core_->closed = true;
+  core_->driver->PostInput(
+      [](session::SecureTransport& transport, Timestamp now) { transport.Close(now); });
+}
+
+DtlsTransport::Stats DtlsTransport::GetStats() const {
+  try {
+    return core_->driver->loop().Invoke([core = core_] {
+      Stats stats;
+      session::SecureTransport* transport = core->driver->machine();
+      if (transport == nullptr) return stats;
+      stats.transport = transport->GetStats();
+      stats.io = core->driver->io_stats();
+      stats.sends_refused = core->sends_refused;
+      return stats;
+    });
+  } catch (const std::future_error&) {
+    return Stats{};
+  }
+}
+
+}  // namespace parley
