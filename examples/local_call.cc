@@ -5,8 +5,8 @@
 // DTLS-SRTP (RFC 5764) keys SRTP. They trickle candidates to each other the way signaling would.
 // Then alice sends a voice-call-shaped RTP stream (one 160-byte Opus-sized packet every 20 ms),
 // encrypted with SRTP; bob echoes each packet back as his own RTP stream, and alice reports
-// loss and round-trip times. A greeting also crosses over DTLS application data, where SCTP
-// data channels will run. Real media and the PeerConnection API replace the payload as they land.
+// loss and round-trip times. Alice also opens a data channel (SCTP over DTLS, DCEP) on which bob
+// greets her. Real media and the PeerConnection API replace the payload as they land.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -92,13 +92,9 @@ DtlsTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
                           std::string(ice::ToString(remote.type)) + ")";
     }
   };
-  c.on_dtls_state = [name, &shared, &self](dtls::State state, const std::string& reason) {
+  c.on_dtls_state = [name, &shared](dtls::State state, const std::string& reason) {
     std::printf("  %-5s DTLS %s%s%s\n", name, std::string(dtls::ToString(state)).c_str(),
                 reason.empty() ? "" : ": ", reason.c_str());
-    if (state == dtls::State::kConnected && std::string(name) == "bob") {
-      const std::string hello = "hello from bob over DTLS";
-      (void)self->SendData(Bytes(hello.begin(), hello.end()));
-    }
     std::lock_guard lock(shared.mutex);
     if (state == dtls::State::kConnected) {
       if (++shared.dtls_connected == 2) shared.connected_at = parley::SteadyNow();
@@ -106,10 +102,15 @@ DtlsTransport::Callbacks PeerCallbacks(const char* name, Shared& shared,
     if (state == dtls::State::kFailed) shared.failed = true;
     shared.changed.notify_all();
   };
-  c.on_data = [&shared](Bytes data) {
-    std::lock_guard lock(shared.mutex);
-    shared.greeting.assign(data.begin(), data.end());
-    shared.changed.notify_all();
+  // Alice's "chat" channel arrives at bob through DCEP; he greets her on it.
+  c.on_data_channel = [name](std::shared_ptr<parley::DataChannel> channel) {
+    std::printf("  %-5s data channel '%s' announced (stream %d)\n", name, channel->label().c_str(),
+                channel->id().value_or(-1));
+    parley::DataChannel::Callbacks channel_callbacks;
+    channel_callbacks.on_open = [weak = std::weak_ptr<parley::DataChannel>(channel)] {
+      if (auto open = weak.lock()) (void)open->Send("hello from bob over SCTP/DTLS");
+    };
+    channel->SetCallbacks(channel_callbacks);
   };
   c.on_rtp = [echo, &self, &shared](Bytes packet) {
     if (echo) {
@@ -162,6 +163,17 @@ bool RunCall(parley::Runtime& runtime) {
       !create(ice::Role::kControlled, bob, alice, "bob", true)) {
     return false;
   }
+  parley::DataChannel::Callbacks chat_callbacks;
+  chat_callbacks.on_message = [&shared](const Bytes& data, bool) {
+    std::lock_guard lock(shared.mutex);
+    shared.greeting.assign(data.begin(), data.end());
+    shared.changed.notify_all();
+  };
+  auto chat = alice->CreateDataChannel("chat", {}, chat_callbacks);
+  if (!chat.ok()) {
+    std::printf("  alice: %s\n", chat.error().ToString().c_str());
+    return false;
+  }
   // What the offer and answer would carry: credentials, fingerprints, and a=setup (alice
   // offers actpass, bob answers active and so is the DTLS client, as browsers do).
   std::printf("  alice fingerprint %s\n", alice->local_fingerprint().ToString().c_str());
@@ -195,7 +207,6 @@ bool RunCall(parley::Runtime& runtime) {
                             [&] { return shared.round_trips.size() == kPackets; });
     std::vector<TimeDelta> rtts = shared.round_trips;
     std::sort(rtts.begin(), rtts.end());
-    std::printf("  bob said: \"%s\"\n", shared.greeting.c_str());
     std::printf("  %d RTP packets of %zu payload bytes sent with SRTP, %zu echoed, %zu lost",
                 kPackets, kPayloadSize, rtts.size(), kPackets - rtts.size());
     if (!rtts.empty()) {
@@ -203,7 +214,10 @@ bool RunCall(parley::Runtime& runtime) {
                   rtts.back().us() / 1000.0);
     }
     std::printf("\n");
-    ok = !rtts.empty() && !shared.greeting.empty();
+    const bool greeted = shared.changed.wait_for(lock, std::chrono::seconds(2),
+                                                 [&] { return !shared.greeting.empty(); });
+    std::printf("  bob said on 'chat': \"%s\"\n", shared.greeting.c_str());
+    ok = !rtts.empty() && greeted;
   }
   if (ok) {
     const DtlsTransport::Stats stats = alice->GetStats();
@@ -236,8 +250,8 @@ int main() {
   std::printf("Parley local call demo\n");
   std::printf(
       "Works so far: runtime (threads, sockets, timers), STUN, TURN client, ICE agent, DTLS 1.2 "
-      "with fingerprint verification, DTLS-SRTP, SRTP/SRTCP.\n");
-  std::printf("Not yet: data channels, media codecs, PeerConnection (issues 5-8).\n\n");
+      "with fingerprint verification, DTLS-SRTP, SRTP/SRTCP, SCTP data channels.\n");
+  std::printf("Not yet: SDP and the PeerConnection API, media codecs, BWE (issues 6-8).\n\n");
   std::printf(
       "alice and bob connect with ICE and DTLS on loopback, then alice sends a voice-call-shaped "
       "SRTP stream (one %zu-byte packet every %lld ms) that bob echoes:\n",

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -18,14 +19,18 @@ bool IsPowerOfTwo(uint64_t n) {
 
 }  // namespace
 
+class ChannelLink;
+
 // Shared by the transport and the tasks it posts. The driver runs the machine on the network
 // thread; the atomics and what `mutex` guards are read from any thread.
 struct DtlsTransport::Core {
   explicit Core(Callbacks user_callbacks) : callbacks(std::move(user_callbacks)) {}
 
   // Callback thread.
-  void Deliver(const session::Event& event) const;
+  void Deliver(const session::Event& event);
   void DeliverIce(const ice::Event& event) const;
+  void DeliverChannel(const datachannel::Event& event);
+  std::shared_ptr<DataChannel> FindChannel(datachannel::ChannelHandle handle) const;
   // Network thread, after every drain.
   void Publish(const session::SecureTransport& transport);
   // Network thread: counts a refused send.
@@ -39,12 +44,56 @@ struct DtlsTransport::Core {
   ice::Credentials credentials;   // Guarded by mutex.
   dtls::Fingerprint fingerprint;  // Constant after Create.
   std::shared_ptr<MachineDriver<session::SecureTransport>> driver;
+  std::shared_ptr<ChannelLink> link;
+  size_t max_message_size = 0;  // The peer's, constant after Create.
+  // Live channels by handle; guarded by mutex. Added when created or announced (network
+  // thread), removed once closed and delivered (callback thread).
+  std::map<uint32_t, std::shared_ptr<DataChannel>> channels;
   uint64_t sends_refused = 0;  // Network thread.
 };
 
-void DtlsTransport::Core::Deliver(const session::Event& event) const {
+// Carries a DataChannel's calls to the network thread.
+class ChannelLink final : public DataChannel::Link {
+ public:
+  explicit ChannelLink(std::weak_ptr<DtlsTransport::Core> core) : core_(std::move(core)) {}
+
+  void Send(std::shared_ptr<DataChannel> channel, Bytes data, bool binary) override {
+    auto core = core_.lock();
+    if (!core) {
+      channel->SendProcessed(data.size());
+      return;
+    }
+    core->driver->PostInput([core = core_, channel = std::move(channel), data = std::move(data),
+                             binary](session::SecureTransport& transport, Timestamp now) {
+      auto sent = transport.SendMessage(now, channel->handle(), binary, data);
+      channel->SendProcessed(data.size());
+      if (auto self = core.lock(); self && !sent.ok()) self->Refused(sent.error());
+    });
+  }
+  void Close(datachannel::ChannelHandle channel) override {
+    if (auto core = core_.lock()) {
+      core->driver->PostInput([channel](session::SecureTransport& transport, Timestamp now) {
+        transport.CloseDataChannel(now, channel);
+      });
+    }
+  }
+  void SetLowThreshold(datachannel::ChannelHandle channel, size_t threshold) override {
+    if (auto core = core_.lock()) {
+      core->driver->PostInput([channel, threshold](session::SecureTransport& transport, Timestamp) {
+        transport.SetBufferedAmountLowThreshold(channel, threshold);
+      });
+    }
+  }
+
+ private:
+  std::weak_ptr<DtlsTransport::Core> core_;
+};
+
+void DtlsTransport::Core::Deliver(const session::Event& event) {
   if (auto* ice_event = std::get_if<ice::Event>(&event)) {
     DeliverIce(*ice_event);
+  } else if (auto* channel_event = std::get_if<datachannel::Event>(&event)) {
+    DeliverChannel(*channel_event);
   } else if (auto* state = std::get_if<session::DtlsStateChanged>(&event)) {
     if (callbacks.on_dtls_state) callbacks.on_dtls_state(state->state, state->reason);
   } else if (auto* rtp = std::get_if<session::RtpReceived>(&event)) {
@@ -68,9 +117,80 @@ void DtlsTransport::Core::DeliverIce(const ice::Event& event) const {
   }
 }
 
+std::shared_ptr<DataChannel> DtlsTransport::Core::FindChannel(
+    datachannel::ChannelHandle handle) const {
+  std::lock_guard lock(mutex);
+  auto it = channels.find(handle.value);
+  return it == channels.end() ? nullptr : it->second;
+}
+
+void DtlsTransport::Core::DeliverChannel(const datachannel::Event& event) {
+  if (auto* opened = std::get_if<datachannel::ChannelOpened>(&event)) {
+    auto channel = FindChannel(opened->handle);
+    if (!channel) return;
+    // Its open event follows (ChannelStateChanged), as webrtc-pc §6.2 announces it.
+    if (callbacks.on_data_channel) callbacks.on_data_channel(channel);
+  } else if (auto* state = std::get_if<datachannel::ChannelStateChanged>(&event)) {
+    auto channel = FindChannel(state->handle);
+    if (!channel) return;
+    const DataChannel::Callbacks c = channel->callbacks();
+    switch (state->state) {
+      case datachannel::ChannelState::kOpen:
+        if (c.on_open) c.on_open();
+        break;
+      case datachannel::ChannelState::kClosing:
+        if (c.on_closing) c.on_closing();
+        break;
+      case datachannel::ChannelState::kClosed: {
+        {
+          std::lock_guard lock(mutex);
+          channels.erase(state->handle.value);
+        }
+        driver->PostInput([handle = state->handle](session::SecureTransport& transport, Timestamp) {
+          transport.ReleaseDataChannel(handle);
+        });
+        if (c.on_close) c.on_close();
+        break;
+      }
+      case datachannel::ChannelState::kConnecting:
+        break;
+    }
+  } else if (auto* message = std::get_if<datachannel::MessageReceived>(&event)) {
+    if (auto channel = FindChannel(message->handle)) {
+      if (auto on_message = channel->callbacks().on_message) {
+        on_message(message->data, message->binary);
+      }
+    }
+  } else if (auto* low = std::get_if<datachannel::BufferedAmountLow>(&event)) {
+    if (auto channel = FindChannel(low->handle)) {
+      if (auto on_low = channel->callbacks().on_buffered_amount_low) on_low();
+    }
+  } else if (auto* error = std::get_if<datachannel::ChannelError>(&event)) {
+    if (auto channel = FindChannel(error->handle)) {
+      if (auto on_error = channel->callbacks().on_error) on_error(error->reason);
+    }
+  }
+}
+
 void DtlsTransport::Core::Publish(const session::SecureTransport& transport) {
   dtls_connected = transport.dtls_state() == dtls::State::kConnected;
   srtp_ready = transport.srtp_ready();
+  const datachannel::Transport* data_channels = transport.data_channels();
+  if (data_channels == nullptr) return;
+  std::lock_guard lock(mutex);
+  for (datachannel::ChannelHandle handle : data_channels->channels()) {
+    const datachannel::ChannelInfo* info = data_channels->channel(handle);
+    if (info == nullptr) continue;
+    auto it = channels.find(handle.value);
+    if (it == channels.end()) {
+      if (info->state == datachannel::ChannelState::kClosed) continue;
+      // Announced by the peer: its callbacks are set in on_data_channel.
+      it = channels
+               .emplace(handle.value, DataChannel::Make(handle, *info, link, {}, max_message_size))
+               .first;
+    }
+    it->second->Publish(*info, data_channels->buffered_amount(handle));
+  }
 }
 
 void DtlsTransport::Core::Refused(const Error& error) {
@@ -85,6 +205,8 @@ Result<std::unique_ptr<DtlsTransport>> DtlsTransport::Create(Runtime& runtime,
                                                              Callbacks callbacks, Random* random) {
   auto core = std::make_shared<Core>(std::move(callbacks));
   core->fingerprint = config.certificate.fingerprint();
+  core->link = std::make_shared<ChannelLink>(core);
+  core->max_message_size = config.data_channel.association.remote_max_message_size;
   Random& rng = random != nullptr ? *random : CryptoRandom::Instance();
   std::weak_ptr<Core> weak = core;
   core->driver = std::make_shared<MachineDriver<session::SecureTransport>>(
@@ -123,6 +245,37 @@ DtlsTransport::~DtlsTransport() {
     core_->driver->loop().Invoke([driver = core_->driver] { driver->Shutdown(); });
   } catch (const std::future_error&) {
     core_->driver->Shutdown();  // The loop stopped: nothing runs there any more.
+  }
+  std::lock_guard lock(core_->mutex);
+  for (auto& [handle, channel] : core_->channels)
+    channel->Detach();
+  core_->channels.clear();
+}
+
+Result<std::shared_ptr<DataChannel>> DtlsTransport::CreateDataChannel(
+    std::string label, datachannel::ChannelInit init, DataChannel::Callbacks callbacks) {
+  if (core_->closed.load()) return InvalidStateError("createDataChannel: the transport is closed");
+  try {
+    return core_->driver->loop().Invoke(
+        [core = core_, label = std::move(label), init = std::move(init),
+         callbacks = std::move(callbacks)]() mutable -> Result<std::shared_ptr<DataChannel>> {
+          session::SecureTransport* transport = core->driver->machine();
+          if (transport == nullptr) return InvalidStateError("DtlsTransport is closed");
+          auto handle =
+              transport->CreateDataChannel(SteadyNow(), std::move(label), std::move(init));
+          if (!handle.ok()) return handle.error();
+          const datachannel::ChannelInfo* info = transport->data_channels()->channel(*handle);
+          auto channel = DataChannel::Make(*handle, *info, core->link, std::move(callbacks),
+                                           core->max_message_size);
+          {
+            std::lock_guard lock(core->mutex);
+            core->channels[handle->value] = channel;
+          }
+          core->driver->Pump();
+          return channel;
+        });
+  } catch (const std::future_error&) {
+    return InvalidStateError("DtlsTransport: the runtime is shutting down");
   }
 }
 

@@ -16,6 +16,7 @@
 #include "dtls/fingerprint.h"
 #include "dtls/setup_role.h"
 #include "parley/result.h"
+#include "runtime/data_channel.h"
 #include "runtime/runtime.h"
 #include "runtime/transport_io.h"
 #include "session/secure_transport.h"
@@ -33,10 +34,13 @@ class DtlsTransport {
     std::function<void(const ice::Candidate& local, const ice::Candidate& remote)> on_selected_pair;
     // RTCDtlsTransportState; `reason` says why on failure or close.
     std::function<void(dtls::State state, const std::string& reason)> on_dtls_state;
-    // Decrypted RTP / RTCP, and DTLS application data (SCTP packets).
+    // Decrypted RTP / RTCP, and DTLS application data when data channels are off.
     std::function<void(Bytes packet)> on_rtp;
     std::function<void(Bytes packet)> on_rtcp;
     std::function<void(Bytes data)> on_data;
+    // A data channel the peer opened (RTCPeerConnection.ondatachannel). Set its callbacks here:
+    // its on_open and messages follow, on this thread.
+    std::function<void(std::shared_ptr<DataChannel> channel)> on_data_channel;
   };
 
   struct Stats {
@@ -75,6 +79,13 @@ class DtlsTransport {
   Result<void> StartDtls(dtls::Role role, std::vector<dtls::Fingerprint> remote_fingerprints);
   Result<void> SetRemoteFingerprints(std::vector<dtls::Fingerprint> fingerprints);
 
+  // RTCPeerConnection.createDataChannel: validation errors at once (TypeError, OperationError,
+  // InvalidStateError as datachannel::Transport::CreateChannel), then the channel opens once
+  // SCTP is up (in-band through DCEP, or at once when negotiated). Waits for the network thread.
+  Result<std::shared_ptr<DataChannel>> CreateDataChannel(std::string label,
+                                                         datachannel::ChannelInit init = {},
+                                                         DataChannel::Callbacks callbacks = {});
+
   // Protect and send / send over DTLS, from the network thread. InvalidStateError at once when
   // the keys (resp. the DTLS connection) do not exist (yet, or any more); a later refusal is
   // counted in Stats::sends_refused, like loss.
@@ -88,8 +99,10 @@ class DtlsTransport {
   // A snapshot, taken on the network thread (waits for it).
   Stats GetStats() const;
 
- private:
+  // The implementation (shared with the tasks it posts and its data channels' links).
   struct Core;
+
+ private:
   explicit DtlsTransport(std::shared_ptr<Core> core);
 
   std::shared_ptr<Core> core_;

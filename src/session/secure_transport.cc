@@ -8,7 +8,11 @@
 namespace parley::session {
 
 SecureTransport::SecureTransport(SecureTransportConfig config, Random& random)
-    : config_(std::move(config)), agent_(config_.ice, random) {}
+    : config_(std::move(config)), agent_(config_.ice, random) {
+  if (config_.data_channels) {
+    data_channels_ = std::make_unique<datachannel::Transport>(config_.data_channel);
+  }
+}
 
 SecureTransport::~SecureTransport() = default;
 
@@ -95,13 +99,49 @@ Result<void> SecureTransport::SendRtcp(Timestamp now, Bytes packet) {
 }
 
 Result<void> SecureTransport::SendData(Timestamp now, ByteView data) {
+  if (data_channels_) return InvalidStateError("SendData: DTLS carries SCTP (data channels)");
   if (!dtls_) return InvalidStateError("SendData: DTLS has not been started");
   Result<void> sent = dtls_->Send(now, data);
   Pump(now);
   return sent;
 }
 
+Result<datachannel::ChannelHandle> SecureTransport::CreateDataChannel(
+    Timestamp now, std::string label, datachannel::ChannelInit init) {
+  if (!data_channels_) return InvalidStateError("createDataChannel: data channels are off");
+  auto created = data_channels_->CreateChannel(now, std::move(label), std::move(init));
+  Pump(now);
+  return created;
+}
+
+Result<void> SecureTransport::SendMessage(Timestamp now, datachannel::ChannelHandle channel,
+                                          bool binary, ByteView data) {
+  if (!data_channels_) return InvalidStateError("send: data channels are off");
+  Result<void> sent = data_channels_->Send(now, channel, binary, data);
+  Pump(now);
+  return sent;
+}
+
+void SecureTransport::CloseDataChannel(Timestamp now, datachannel::ChannelHandle channel) {
+  if (!data_channels_) return;
+  data_channels_->Close(now, channel);
+  Pump(now);
+}
+
+void SecureTransport::SetBufferedAmountLowThreshold(datachannel::ChannelHandle channel,
+                                                    size_t threshold) {
+  if (data_channels_) data_channels_->set_buffered_amount_low_threshold(channel, threshold);
+}
+
+void SecureTransport::ReleaseDataChannel(datachannel::ChannelHandle channel) {
+  if (data_channels_) data_channels_->Release(channel);
+}
+
 void SecureTransport::Close(Timestamp now) {
+  if (data_channels_ && data_channels_started_) {
+    data_channels_->Close(now);  // SCTP SHUTDOWN while DTLS still carries it.
+    DrainDataChannels(now);
+  }
   if (dtls_) {
     dtls_->Close(now);
     DrainDtls(now);  // close_notify leaves while the pair still exists.
@@ -136,6 +176,11 @@ void SecureTransport::HandleTimeout(Timestamp now) {
   if (dtls_) {
     if (auto next = dtls_->NextTimeout(); next && *next <= now) dtls_->HandleTimeout(now);
   }
+  if (data_channels_started_) {
+    if (auto next = data_channels_->NextTimeout(); next && *next <= now) {
+      data_channels_->HandleTimeout(now);
+    }
+  }
   Pump(now);
 }
 
@@ -152,11 +197,11 @@ std::optional<Event> SecureTransport::PollEvent() {
 
 std::optional<Timestamp> SecureTransport::NextTimeout() const {
   std::optional<Timestamp> next = agent_.NextTimeout();
-  if (dtls_) {
-    if (auto dtls_next = dtls_->NextTimeout(); dtls_next && (!next || *dtls_next < *next)) {
-      next = dtls_next;
-    }
-  }
+  auto earliest = [&next](std::optional<Timestamp> other) {
+    if (other && (!next || *other < *next)) next = other;
+  };
+  if (dtls_) earliest(dtls_->NextTimeout());
+  if (data_channels_started_) earliest(data_channels_->NextTimeout());
   return next;
 }
 
@@ -170,6 +215,10 @@ SecureTransportStats SecureTransport::GetStats() const {
   if (dtls_) stats.dtls = dtls_->stats();
   if (srtp_) stats.srtp = srtp_->stats();
   stats.demux = demux_;
+  if (data_channels_) {
+    stats.sctp = data_channels_->association().stats();
+    stats.data_channels = data_channels_->stats();
+  }
   return stats;
 }
 
@@ -187,6 +236,21 @@ void SecureTransport::Pump(Timestamp now) {
     events_.emplace_back(std::move(*event));
   }
   DrainDtls(now);
+  // SCTP answers what DTLS delivered; its packets become DTLS records, sent right away.
+  DrainDataChannels(now);
+  DrainDtls(now);
+}
+
+void SecureTransport::DrainDataChannels(Timestamp now) {
+  if (!data_channels_started_) return;
+  while (auto packet = data_channels_->PollTransmit()) {
+    if (dtls_->state() != dtls::State::kConnected) continue;  // SCTP retransmits if it matters.
+    if (auto sent = dtls_->Send(now, *packet); !sent.ok()) {
+      PARLEY_LOG(kWarning, "session") << "SCTP packet not sent over DTLS: " << sent.error();
+    }
+  }
+  while (auto event = data_channels_->PollEvent())
+    events_.emplace_back(std::move(*event));
 }
 
 void SecureTransport::MaybeStartDtlsClient(Timestamp now) {
@@ -205,7 +269,7 @@ void SecureTransport::DrainDtls(Timestamp now) {
     SendDtlsDatagram(now, *datagram);
   }
   while (auto event = dtls_->PollEvent())
-    OnDtlsEvent(std::move(*event));
+    OnDtlsEvent(now, std::move(*event));
 }
 
 void SecureTransport::FlushUnsentDtls(Timestamp now) {
@@ -223,15 +287,25 @@ void SecureTransport::SendDtlsDatagram(Timestamp now, ByteView datagram) {
   }
 }
 
-void SecureTransport::OnDtlsEvent(dtls::Event event) {
+void SecureTransport::OnDtlsEvent(Timestamp now, dtls::Event event) {
   if (auto* state = std::get_if<dtls::StateChanged>(&event)) {
-    if (state->state == dtls::State::kConnected) KeySrtp();
+    if (state->state == dtls::State::kConnected) {
+      KeySrtp();
+      if (data_channels_ && !data_channels_started_) {
+        data_channels_started_ = true;
+        data_channels_->Start(now, dtls_->role() == dtls::Role::kClient);
+      }
+    }
     if (state->state == dtls::State::kClosed || state->state == dtls::State::kFailed) {
       srtp_.reset();
     }
     events_.emplace_back(DtlsStateChanged{state->state, state->reason});
   } else if (auto* data = std::get_if<dtls::ApplicationData>(&event)) {
-    events_.emplace_back(DtlsDataReceived{std::move(data->data)});
+    if (data_channels_started_) {
+      data_channels_->HandlePacket(now, data->data);
+    } else if (!data_channels_) {
+      events_.emplace_back(DtlsDataReceived{std::move(data->data)});
+    }
   }
 }
 

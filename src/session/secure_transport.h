@@ -1,8 +1,9 @@
-// SecureTransport: what RTCDtlsTransport over RTCIceTransport is in the W3C API, plus SRTP. One
-// sans-IO machine owning the ICE agent, the DTLS endpoint that runs over the selected pair and
-// the SRTP session keyed by it; everything arriving on the pair is told apart by its first byte
-// (RFC 7983) — DTLS to the endpoint, SRTP/SRTCP to the session (RFC 5761 mux), anything else
-// dropped and counted.
+// SecureTransport: what RTCDtlsTransport over RTCIceTransport is in the W3C API, plus SRTP and
+// the SCTP transport of data channels. One sans-IO machine owning the ICE agent, the DTLS
+// endpoint that runs over the selected pair, the SRTP session keyed by it and the data channels
+// (SCTP over DTLS, RFC 8261); everything arriving on the pair is told apart by its first byte
+// (RFC 7983) — DTLS to the endpoint (its application data to SCTP), SRTP/SRTCP to the session
+// (RFC 5761 mux), anything else dropped and counted.
 //
 //   SecureTransport transport(config, random);
 //   transport.StartGathering(now);                        // LocalCandidate events to trickle
@@ -29,6 +30,7 @@
 #include "base/datagram.h"
 #include "base/random.h"
 #include "base/time.h"
+#include "datachannel/transport.h"
 #include "dtls/certificate.h"
 #include "dtls/endpoint.h"
 #include "dtls/fingerprint.h"
@@ -49,6 +51,10 @@ struct SecureTransportConfig {
   // Largest DTLS datagram (handshake fragments and application data records).
   size_t dtls_mtu = 1200;
   srtp::SessionOptions srtp{};
+  // SCTP data channels over DTLS (m=application). When false, DTLS application data is handed
+  // out as DtlsDataReceived instead.
+  bool data_channels = true;
+  datachannel::TransportConfig data_channel{};
 };
 
 // The DTLS transport's state changed (RTCDtlsTransportState); `reason` says why on failure or
@@ -57,7 +63,7 @@ struct DtlsStateChanged {
   dtls::State state;
   std::string reason;
 };
-// Decrypted DTLS application data (SCTP packets).
+// Decrypted DTLS application data, when data channels are off.
 struct DtlsDataReceived {
   Bytes data;
 };
@@ -70,8 +76,8 @@ struct RtcpReceived {
   Bytes packet;
 };
 
-using Event =
-    std::variant<ice::Event, DtlsStateChanged, DtlsDataReceived, RtpReceived, RtcpReceived>;
+using Event = std::variant<ice::Event, DtlsStateChanged, DtlsDataReceived, RtpReceived,
+                           RtcpReceived, datachannel::Event>;
 
 struct DemuxStats {
   uint64_t dtls_datagrams = 0;
@@ -93,6 +99,8 @@ struct SecureTransportStats {
   dtls::Endpoint::Stats dtls;
   std::optional<srtp::Session::Stats> srtp;
   DemuxStats demux;
+  std::optional<sctp::Association::Stats> sctp;
+  std::optional<datachannel::Transport::Stats> data_channels;
 };
 
 class SecureTransport {
@@ -124,8 +132,22 @@ class SecureTransport {
   // connected with a negotiated profile); OperationError when protection fails.
   Result<void> SendRtp(Timestamp now, Bytes packet);
   Result<void> SendRtcp(Timestamp now, Bytes packet);
-  // DTLS application data (one SCTP packet). InvalidStateError unless DTLS is connected.
+  // DTLS application data, when data channels are off. InvalidStateError unless DTLS is
+  // connected.
   Result<void> SendData(Timestamp now, ByteView data);
+
+  // Data channels (see datachannel::Transport; SCTP starts once DTLS connects, in the DTLS
+  // role's stream parity). InvalidStateError when data channels are off.
+  Result<datachannel::ChannelHandle> CreateDataChannel(Timestamp now, std::string label,
+                                                       datachannel::ChannelInit init = {});
+  Result<void> SendMessage(Timestamp now, datachannel::ChannelHandle channel, bool binary,
+                           ByteView data);
+  void CloseDataChannel(Timestamp now, datachannel::ChannelHandle channel);
+  void SetBufferedAmountLowThreshold(datachannel::ChannelHandle channel, size_t threshold);
+  // Forgets a closed channel's record.
+  void ReleaseDataChannel(datachannel::ChannelHandle channel);
+  // Null when data channels are off.
+  const datachannel::Transport* data_channels() const { return data_channels_.get(); }
 
   // close_notify, then the ICE agent closes (TURN allocations released).
   void Close(Timestamp now);
@@ -154,10 +176,11 @@ class SecureTransport {
   // demultiplexes received data, carries DTLS datagrams over the agent, keys SRTP.
   void Pump(Timestamp now);
   void OnIceData(Timestamp now, Bytes data);
-  void OnDtlsEvent(dtls::Event event);
+  void OnDtlsEvent(Timestamp now, dtls::Event event);
   void MaybeStartDtlsClient(Timestamp now);
   void KeySrtp();
   void DrainDtls(Timestamp now);
+  void DrainDataChannels(Timestamp now);
   void FlushUnsentDtls(Timestamp now);
   void SendDtlsDatagram(Timestamp now, ByteView datagram);
 
@@ -166,6 +189,8 @@ class SecureTransport {
   std::unique_ptr<dtls::Endpoint> dtls_;
   bool dtls_started_ = false;  // Endpoint::Start called (the client waits for a pair).
   std::optional<srtp::Session> srtp_;
+  std::unique_ptr<datachannel::Transport> data_channels_;
+  bool data_channels_started_ = false;
   std::deque<Bytes> early_dtls_;
   // A server answering a kept ClientHello before its own checks succeeded: sent on selection
   // rather than after a retransmission timeout.

@@ -1,6 +1,6 @@
 // DtlsTransport on real loopback sockets: two transports connect through ICE and DTLS, carry
-// SRTP, SRTCP and DTLS data both ways, refuse a wrong fingerprint, and may be destroyed from
-// inside their own callbacks. Waits are bounded condition waits, never sleeps.
+// SRTP, SRTCP and data channels (SCTP over DTLS) both ways, refuse a wrong fingerprint, and may
+// be destroyed from inside their own callbacks. Waits are bounded condition waits, never sleeps.
 #include "runtime/dtls_transport.h"
 
 #include <gtest/gtest.h>
@@ -78,7 +78,11 @@ class Peer {
       if (extra.on_rtp) extra.on_rtp(packet);
     };
     c.on_rtcp = [this](Bytes packet) { Record([&] { rtcp_.push_back(std::move(packet)); }); };
-    c.on_data = [this](Bytes data) { Record([&] { data_.push_back(std::move(data)); }); };
+    c.on_data_channel = [this, extra](std::shared_ptr<DataChannel> channel) {
+      Record([&] { announced_.push_back(channel); });
+      channel->SetCallbacks(ChannelCallbacks());
+      if (extra.on_data_channel) extra.on_data_channel(channel);
+    };
     auto created = DtlsTransport::Create(runtime, std::move(config), std::move(c));
     if (!created.ok()) return created.error();
     transport_ = std::move(created).value();
@@ -101,6 +105,18 @@ class Peer {
     b.transport_->Start();
   }
 
+  // Records a channel's messages (as text) and close into this peer.
+  DataChannel::Callbacks ChannelCallbacks() {
+    DataChannel::Callbacks c;
+    c.on_open = [this] { Record([&] { ++opens_; }); };
+    c.on_message = [this](const Bytes& data, bool) {
+      Record([&] { messages_.emplace_back(data.begin(), data.end()); });
+    };
+    c.on_buffered_amount_low = [this] { Record([&] { ++lows_; }); };
+    c.on_close = [this] { Record([&] { ++closes_; }); };
+    return c;
+  }
+
   bool WaitFor(const std::function<bool()>& condition) {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, kWaitBound, condition);
@@ -113,7 +129,11 @@ class Peer {
   // Call only while no callback can touch the records (after a Wait).
   const std::vector<Bytes>& rtp() const { return rtp_; }
   const std::vector<Bytes>& rtcp() const { return rtcp_; }
-  const std::vector<Bytes>& data() const { return data_; }
+  const std::vector<std::string>& messages() const { return messages_; }
+  const std::vector<std::shared_ptr<DataChannel>>& announced() const { return announced_; }
+  int opens() const { return opens_; }
+  int lows() const { return lows_; }
+  int closes() const { return closes_; }
   std::string reason() {
     std::lock_guard lock(mutex_);
     return reason_;
@@ -156,14 +176,22 @@ class Peer {
   std::string reason_;
   std::vector<Bytes> rtp_;
   std::vector<Bytes> rtcp_;
-  std::vector<Bytes> data_;
+  std::vector<std::string> messages_;
+  std::vector<std::shared_ptr<DataChannel>> announced_;
+  int opens_ = 0;
+  int lows_ = 0;
+  int closes_ = 0;
 };
 
-TEST(DtlsTransport, ConnectsAndCarriesSrtpSrtcpAndDataBothWays) {
+TEST(DtlsTransport, ConnectsAndCarriesSrtpSrtcpAndDataChannelsBothWays) {
   auto runtime = Runtime::Create();
   Peer a("a"), b("b");
   ASSERT_TRUE(a.Create(*runtime, ice::Role::kControlling).ok());
   ASSERT_TRUE(b.Create(*runtime, ice::Role::kControlled).ok());
+  // The full stack on real sockets: ICE -> DTLS -> SCTP (data channel) and SRTP.
+  auto chat = b.transport()->CreateDataChannel("chat", {}, b.ChannelCallbacks());
+  ASSERT_TRUE(chat.ok()) << chat.error();
+  EXPECT_EQ((*chat)->state(), datachannel::ChannelState::kConnecting);
   Peer::Connect(a, b);
   ASSERT_TRUE(a.WaitDtls(dtls::State::kConnected));
   ASSERT_TRUE(b.WaitDtls(dtls::State::kConnected));
@@ -171,20 +199,61 @@ TEST(DtlsTransport, ConnectsAndCarriesSrtpSrtcpAndDataBothWays) {
   for (Peer* from : {&a, &b}) {
     ASSERT_TRUE(from->transport()->SendRtp(RtpPacket(1, from == &a ? 0xa : 0xb)).ok());
     ASSERT_TRUE(from->transport()->SendRtcp(RtcpReceiverReport(7)).ok());
-    ASSERT_TRUE(from->transport()->SendData(Bytes{'h', 'i'}).ok());
   }
+  ASSERT_TRUE(b.WaitFor([&] { return b.opens() == 1; }));
+  ASSERT_TRUE(a.WaitFor([&] { return a.announced().size() == 1 && a.opens() == 1; }));
+  std::shared_ptr<DataChannel> remote = a.announced()[0];
+  EXPECT_EQ(remote->label(), "chat");
+  EXPECT_EQ(remote->id(), (*chat)->id());
+  ASSERT_TRUE((*chat)->Send("ping 1").ok());
+  ASSERT_TRUE(remote->Send("echo:ping 1").ok());
   for (Peer* to : {&a, &b}) {
     ASSERT_TRUE(to->WaitFor(
-        [&] { return !to->rtp().empty() && !to->rtcp().empty() && !to->data().empty(); }));
+        [&] { return !to->rtp().empty() && !to->rtcp().empty() && !to->messages().empty(); }));
     EXPECT_EQ(to->rtp()[0], RtpPacket(1, to == &a ? 0xb : 0xa));
     EXPECT_EQ(to->rtcp()[0], RtcpReceiverReport(7));
-    EXPECT_EQ(to->data()[0], (Bytes{'h', 'i'}));
   }
+  EXPECT_EQ(a.messages()[0], "ping 1");
+  EXPECT_EQ(b.messages()[0], "echo:ping 1");
   const DtlsTransport::Stats stats = a.transport()->GetStats();
   ASSERT_TRUE(stats.transport.srtp.has_value());
   EXPECT_EQ(stats.transport.srtp->rtp_protected, 1u);
   EXPECT_EQ(stats.transport.srtp->rtp_unprotected, 1u);
   EXPECT_GT(stats.io.datagrams_received, 0u);
+  ASSERT_TRUE(stats.transport.sctp.has_value());
+  EXPECT_GE(stats.transport.sctp->messages_received, 1u);
+
+  // Closing one end closes both (stream reset both ways, RFC 8831 §6.7).
+  (*chat)->Close();
+  EXPECT_EQ((*chat)->state(), datachannel::ChannelState::kClosing);
+  ASSERT_TRUE(a.WaitFor([&] { return a.closes() == 1; }));
+  ASSERT_TRUE(b.WaitFor([&] { return b.closes() == 1; }));
+  EXPECT_EQ(remote->state(), datachannel::ChannelState::kClosed);
+  EXPECT_EQ(remote->Send("late").error().kind(), ErrorKind::kInvalidStateError);
+}
+
+TEST(DtlsTransport, DataChannelSendNeverBlocksAndBufferedAmountDrains) {
+  auto runtime = Runtime::Create();
+  Peer a("a"), b("b");
+  ASSERT_TRUE(a.Create(*runtime, ice::Role::kControlling).ok());
+  ASSERT_TRUE(b.Create(*runtime, ice::Role::kControlled).ok());
+  auto channel = a.transport()->CreateDataChannel("bulk", {}, a.ChannelCallbacks());
+  ASSERT_TRUE(channel.ok());
+  Peer::Connect(a, b);
+  ASSERT_TRUE(a.WaitFor([&] { return a.opens() == 1; }));
+  (*channel)->set_buffered_amount_low_threshold(64 * 1024);
+  const Bytes chunk(16 * 1024, 0x42);
+  constexpr int kChunks = 64;  // 1 MiB, queued at once.
+  for (int i = 0; i < kChunks; ++i)
+    ASSERT_TRUE((*channel)->Send(ByteView(chunk)).ok());
+  // bufferedAmount grew synchronously with every send (webrtc-pc §6.2).
+  EXPECT_GT((*channel)->buffered_amount(), 64u * 1024);
+  ASSERT_TRUE(b.WaitFor([&] { return b.messages().size() == kChunks; }));
+  ASSERT_TRUE(a.WaitFor([&] { return a.lows() >= 1; }));
+  EXPECT_LE((*channel)->buffered_amount(), 64u * 1024);
+  // Over the peer's max-message-size: a TypeError, nothing sent.
+  const Bytes huge(64 * 1024 + 1, 0);
+  EXPECT_EQ((*channel)->Send(ByteView(huge)).error().kind(), ErrorKind::kTypeError);
 }
 
 TEST(DtlsTransport, WrongFingerprintFailsWithAReasonAndNothingIsSent) {
@@ -199,7 +268,9 @@ TEST(DtlsTransport, WrongFingerprintFailsWithAReasonAndNothingIsSent) {
   const Result<void> sent = a.transport()->SendRtp(RtpPacket(1, 1));
   ASSERT_FALSE(sent.ok());
   EXPECT_EQ(sent.error().kind(), ErrorKind::kInvalidStateError);
-  EXPECT_FALSE(a.transport()->SendData(Bytes{1}).ok());
+  auto late = a.transport()->CreateDataChannel("late");
+  ASSERT_TRUE(late.ok());  // Created, but it never opens.
+  EXPECT_EQ((*late)->Send("x").error().kind(), ErrorKind::kInvalidStateError);
 }
 
 TEST(DtlsTransport, DestroyedInsideItsOwnCallbacks) {
@@ -228,6 +299,8 @@ TEST(DtlsTransport, SendsBeforeConnectingAreInvalidStateErrors) {
   ASSERT_TRUE(a.Create(*runtime, ice::Role::kControlling).ok());
   EXPECT_EQ(a.transport()->SendRtp(RtpPacket(1, 1)).error().kind(), ErrorKind::kInvalidStateError);
   EXPECT_EQ(a.transport()->SendData(Bytes{1}).error().kind(), ErrorKind::kInvalidStateError);
+  EXPECT_EQ(a.transport()->CreateDataChannel("x", {.negotiated = true}).error().kind(),
+            ErrorKind::kTypeError);  // negotiated without an id
   ASSERT_TRUE(a.transport()->StartDtls(dtls::Role::kServer, {}).ok());
   EXPECT_EQ(a.transport()->StartDtls(dtls::Role::kServer, {}).error().kind(),
             ErrorKind::kInvalidStateError);

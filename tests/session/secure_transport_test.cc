@@ -54,9 +54,10 @@ Bytes RtcpReceiverReport(uint32_t ssrc) {
 class TransportPeer final : public sim::Endpoint {
  public:
   TransportPeer(sim::Simulator& sim, std::string name, sim::Host& host, SocketAddress socket,
-                ice::Role role)
+                ice::Role role, bool data_channels)
       : sim_(sim), name_(std::move(name)), random_(sim::DeriveSeed(sim.seed(), name_)) {
     SecureTransportConfig config;
+    config.data_channels = data_channels;
     config.ice.role = role;
     config.ice.local_sockets = {socket};
     config.certificate = dtls::Certificate::Generate().value();
@@ -106,6 +107,8 @@ class TransportPeer final : public sim::Endpoint {
         rtp_received.push_back(std::move(rtp->packet));
       } else if (auto* rtcp = std::get_if<RtcpReceived>(&*event)) {
         rtcp_received.push_back(std::move(rtcp->packet));
+      } else if (auto* channel_event = std::get_if<datachannel::Event>(&*event)) {
+        OnChannelEvent(*channel_event);
       }
     }
   }
@@ -121,6 +124,23 @@ class TransportPeer final : public sim::Endpoint {
     }
   }
 
+  void OnChannelEvent(const datachannel::Event& event) {
+    if (auto* opened = std::get_if<datachannel::ChannelOpened>(&event)) {
+      announced.push_back(opened->handle);
+    } else if (auto* message = std::get_if<datachannel::MessageReceived>(&event)) {
+      messages.emplace_back(message->handle,
+                            std::string(message->data.begin(), message->data.end()));
+    } else if (auto* state = std::get_if<datachannel::ChannelStateChanged>(&event)) {
+      channel_states.emplace_back(state->handle, state->state);
+    }
+  }
+  bool ChannelReached(datachannel::ChannelHandle handle, datachannel::ChannelState state) const {
+    for (const auto& [h, s] : channel_states) {
+      if (h == handle && s == state) return true;
+    }
+    return false;
+  }
+
   bool DtlsConnected() const { return transport_->dtls_state() == dtls::State::kConnected; }
 
   TransportPeer* peer = nullptr;
@@ -130,6 +150,9 @@ class TransportPeer final : public sim::Endpoint {
   std::vector<Bytes> data_received;
   std::vector<Bytes> rtp_received;
   std::vector<Bytes> rtcp_received;
+  std::vector<datachannel::ChannelHandle> announced;
+  std::vector<std::pair<datachannel::ChannelHandle, std::string>> messages;
+  std::vector<std::pair<datachannel::ChannelHandle, datachannel::ChannelState>> channel_states;
 
  private:
   sim::Simulator& sim_;
@@ -142,13 +165,13 @@ class SecureTransportTest : public sim::SimTest {
  protected:
   // alice offers (a=setup:actpass, ICE controlling); bob answers a=setup:active (DTLS client),
   // as browsers do, so alice is the DTLS server.
-  void MakePeers() {
+  void MakePeers(bool data_channels = false) {
     alice_host_ = &sim().AddHost("alice", {Ip("192.0.2.1")});
     bob_host_ = &sim().AddHost("bob", {Ip("192.0.2.2")});
     alice_ = std::make_unique<TransportPeer>(sim(), "alice", *alice_host_, Addr("192.0.2.1:5000"),
-                                             ice::Role::kControlling);
+                                             ice::Role::kControlling, data_channels);
     bob_ = std::make_unique<TransportPeer>(sim(), "bob", *bob_host_, Addr("192.0.2.2:6000"),
-                                           ice::Role::kControlled);
+                                           ice::Role::kControlled, data_channels);
     alice_->peer = bob_.get();
     bob_->peer = alice_.get();
   }
@@ -382,6 +405,68 @@ TEST_F(SecureTransportTest, StartDtlsTwiceIsAnInvalidStateError) {
       [](SecureTransport& t, Timestamp now) { return t.StartDtls(now, dtls::Role::kClient, {}); });
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().kind(), ErrorKind::kInvalidStateError);
+}
+
+TEST_F(SecureTransportTest, DataChannelsRunOverSctpOverDtls) {
+  MakePeers(/*data_channels=*/true);
+  // Bob creates a channel before anything is connected; it opens in-band (DCEP) once SCTP is up.
+  auto early = bob_->Do([](SecureTransport& t, Timestamp now) {
+    return t.CreateDataChannel(now, "chat", {.protocol = "text"});
+  });
+  ASSERT_TRUE(early.ok()) << early.error();
+  // A negotiated channel both sides create with the same id.
+  datachannel::ChannelInit negotiated{.ordered = false, .negotiated = true, .id = 7};
+  auto alice_state = alice_->Do([&](SecureTransport& t, Timestamp now) {
+    return t.CreateDataChannel(now, "state", negotiated);
+  });
+  auto bob_state = bob_->Do([&](SecureTransport& t, Timestamp now) {
+    return t.CreateDataChannel(now, "state", negotiated);
+  });
+  ASSERT_TRUE(alice_state.ok() && bob_state.ok());
+  Start();
+  ASSERT_TRUE(sim().RunUntil(
+      [&] {
+        return !alice_->announced.empty() &&
+               bob_->ChannelReached(*early, datachannel::ChannelState::kOpen);
+      },
+      TimeDelta::Seconds(10)));
+  const datachannel::ChannelHandle alice_chat = alice_->announced[0];
+  const datachannel::ChannelInfo* info = alice_->transport().data_channels()->channel(alice_chat);
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->label, "chat");
+  EXPECT_EQ(info->protocol, "text");
+  // Bob is the DTLS client: his in-band channel has an even stream id (RFC 8832 §6).
+  ASSERT_TRUE(info->id.has_value());
+  EXPECT_EQ(*info->id % 2, 0);
+
+  auto send = [&](TransportPeer& from, datachannel::ChannelHandle channel, std::string text) {
+    return from.Do([&](SecureTransport& t, Timestamp now) {
+      return t.SendMessage(now, channel, false,
+                           ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    });
+  };
+  ASSERT_TRUE(send(*bob_, *early, "ping 1").ok());
+  ASSERT_TRUE(send(*alice_, alice_chat, "echo:ping 1").ok());
+  ASSERT_TRUE(send(*alice_, *alice_state, "position 3,4").ok());
+  ASSERT_TRUE(
+      sim().RunUntil([&] { return alice_->messages.size() >= 1 && bob_->messages.size() >= 2; },
+                     TimeDelta::Seconds(5)));
+  EXPECT_EQ(alice_->messages[0], std::make_pair(alice_chat, std::string("ping 1")));
+  EXPECT_EQ(bob_->messages.size(), 2u);
+
+  // Closing from alice's side closes both ends (stream reset, RFC 8831 §6.7).
+  alice_->Do([&](SecureTransport& t, Timestamp now) {
+    t.CloseDataChannel(now, alice_chat);
+    return 0;
+  });
+  ASSERT_TRUE(sim().RunUntil(
+      [&] { return bob_->ChannelReached(*early, datachannel::ChannelState::kClosed); },
+      TimeDelta::Seconds(5)));
+  const SecureTransportStats stats = bob_->transport().GetStats();
+  ASSERT_TRUE(stats.sctp.has_value());
+  EXPECT_GT(stats.sctp->messages_received, 0u);
+  // DTLS application data is SCTP's now.
+  EXPECT_EQ(SendData(*alice_, {1}).error().kind(), ErrorKind::kInvalidStateError);
 }
 
 }  // namespace

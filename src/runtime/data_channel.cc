@@ -1,0 +1,106 @@
+#include "runtime/data_channel.h"
+
+#include <string>
+#include <utility>
+
+namespace parley {
+
+std::shared_ptr<DataChannel> DataChannel::Make(datachannel::ChannelHandle handle,
+                                               const datachannel::ChannelInfo& info,
+                                               std::shared_ptr<Link> link, Callbacks callbacks,
+                                               size_t max_message_size) {
+  std::shared_ptr<DataChannel> channel(new DataChannel());
+  channel->handle_ = handle;
+  channel->label_ = info.label;
+  channel->protocol_ = info.protocol;
+  channel->ordered_ = info.ordered;
+  channel->negotiated_ = info.negotiated;
+  channel->max_retransmits_ = info.max_retransmits;
+  channel->max_packet_lifetime_ = info.max_packet_lifetime;
+  channel->max_message_size_ = max_message_size;
+  channel->link_ = std::move(link);
+  channel->callbacks_ = std::move(callbacks);
+  channel->id_ = info.id;
+  channel->state_ = info.state;
+  return channel;
+}
+
+DataChannel::~DataChannel() = default;
+
+void DataChannel::SetCallbacks(Callbacks callbacks) {
+  std::lock_guard lock(mutex_);
+  callbacks_ = std::move(callbacks);
+}
+
+DataChannel::Callbacks DataChannel::callbacks() const {
+  std::lock_guard lock(mutex_);
+  return callbacks_;
+}
+
+std::optional<uint16_t> DataChannel::id() const {
+  std::lock_guard lock(mutex_);
+  return id_;
+}
+
+datachannel::ChannelState DataChannel::state() const {
+  return state_.load();
+}
+
+Result<void> DataChannel::Send(std::string_view text) {
+  return SendBytes(ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()), false);
+}
+
+Result<void> DataChannel::Send(ByteView binary) {
+  return SendBytes(binary, true);
+}
+
+Result<void> DataChannel::SendBytes(ByteView data, bool binary) {
+  if (state_.load() != datachannel::ChannelState::kOpen) {
+    return InvalidStateError("send: data channel '" + label_ + "' is " +
+                             std::string(datachannel::ToString(state_.load())) + ", not open");
+  }
+  if (max_message_size_ != 0 && data.size() > max_message_size_) {
+    return TypeError("send: a message of " + std::to_string(data.size()) +
+                     " bytes exceeds the peer's max-message-size of " +
+                     std::to_string(max_message_size_));
+  }
+  posted_.fetch_add(data.size());  // bufferedAmount grows at once (webrtc-pc §6.2 send()).
+  link_->Send(shared_from_this(), Bytes(data.begin(), data.end()), binary);
+  return Ok();
+}
+
+size_t DataChannel::buffered_amount() const {
+  return machine_buffered_.load() + posted_.load();
+}
+
+void DataChannel::set_buffered_amount_low_threshold(size_t threshold) {
+  low_threshold_ = threshold;
+  link_->SetLowThreshold(handle_, threshold);
+}
+
+void DataChannel::Close() {
+  auto state = state_.load();
+  if (state == datachannel::ChannelState::kClosing || state == datachannel::ChannelState::kClosed) {
+    return;
+  }
+  state_ = datachannel::ChannelState::kClosing;  // webrtc-pc §6.2 close(): at once.
+  link_->Close(handle_);
+}
+
+void DataChannel::Publish(const datachannel::ChannelInfo& info, size_t machine_buffered) {
+  machine_buffered_ = machine_buffered;
+  // A user's Close() already moved the state on; the machine catches up.
+  if (!(state_.load() == datachannel::ChannelState::kClosing &&
+        info.state < datachannel::ChannelState::kClosing)) {
+    state_ = info.state;
+  }
+  std::lock_guard lock(mutex_);
+  id_ = info.id;
+}
+
+void DataChannel::Detach() {
+  state_ = datachannel::ChannelState::kClosed;
+  machine_buffered_ = 0;
+}
+
+}  // namespace parley
