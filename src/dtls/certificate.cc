@@ -11,7 +11,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "dtls/openssl_errors.h"
+#include "tls/openssl_errors.h"
 
 namespace parley::dtls {
 
@@ -129,12 +129,12 @@ Result<Certificate> Certificate::Generate(KeyType type, TimeDelta validity) {
   EVP_PKEY* key = type == KeyType::kRsa2048 ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256");
   if (key == nullptr) {
     return OperationError("generating a " + std::string(ToString(type)) + " key failed" +
-                          OpenSslSuffix());
+                          tls::OpenSslSuffix());
   }
   X509* certificate = X509_new();
   if (certificate == nullptr) {
     EVP_PKEY_free(key);
-    return OperationError("X509_new failed" + OpenSslSuffix());
+    return OperationError("X509_new failed" + tls::OpenSslSuffix());
   }
   auto impl = std::make_shared<Impl>(certificate, key, type);
   // notBefore a day back, as browsers do, so a peer whose clock is behind accepts it.
@@ -145,9 +145,10 @@ Result<Certificate> Certificate::Generate(KeyType type, TimeDelta validity) {
                                   static_cast<long>(validity.us() / 1'000'000)) != nullptr &&
                   SetName(certificate) && X509_set_pubkey(certificate, key) == 1 &&
                   X509_sign(certificate, key, EVP_sha256()) > 0;
-  if (!ok) return OperationError("building the self-signed certificate failed" + OpenSslSuffix());
+  if (!ok)
+    return OperationError("building the self-signed certificate failed" + tls::OpenSslSuffix());
   if (!impl->Finish())
-    return OperationError("DER-encoding the certificate failed" + OpenSslSuffix());
+    return OperationError("DER-encoding the certificate failed" + tls::OpenSslSuffix());
   return Certificate(std::move(impl));
 }
 
@@ -158,7 +159,7 @@ Result<Certificate> Certificate::FromPem(std::string_view certificate_pem,
   X509* certificate =
       cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr;
   if (certificate == nullptr) {
-    return SyntaxError("certificate PEM does not parse" + OpenSslSuffix());
+    return SyntaxError("certificate PEM does not parse" + tls::OpenSslSuffix());
   }
   BioPtr key_bio = ReadBio(private_key_pem);
   EVP_PKEY* key =
@@ -166,7 +167,7 @@ Result<Certificate> Certificate::FromPem(std::string_view certificate_pem,
   if (key == nullptr) {
     X509_free(certificate);
     return SyntaxError("private key PEM does not parse (an unencrypted key is needed)" +
-                       OpenSslSuffix());
+                       tls::OpenSslSuffix());
   }
   const std::optional<KeyType> type = KeyTypeOf(key);
   auto impl = std::make_shared<Impl>(certificate, key, type.value_or(KeyType::kEcdsaP256));
@@ -180,7 +181,7 @@ Result<Certificate> Certificate::FromPem(std::string_view certificate_pem,
     return InvalidAccessError("the private key does not belong to the certificate");
   }
   if (!impl->Finish())
-    return OperationError("DER-encoding the certificate failed" + OpenSslSuffix());
+    return OperationError("DER-encoding the certificate failed" + tls::OpenSslSuffix());
   return Certificate(std::move(impl));
 }
 

@@ -13,9 +13,9 @@
 
 #include "base/logging.h"
 #include "dtls/datagram_channel.h"
-#include "dtls/openssl_errors.h"
 #include "dtls/record.h"
 #include "dtls/retransmit_timer.h"
+#include "tls/openssl_errors.h"
 
 namespace parley::dtls {
 namespace {
@@ -209,10 +209,10 @@ struct Endpoint::Impl {
     if (std::string invalid = ValidateConfig(); !invalid.empty()) return invalid;
     ERR_clear_error();
     ctx = config.certificate.SharedContext(&Impl::MakeContext);
-    if (!ctx) return "creating the DTLS context failed" + OpenSslSuffix();
+    if (!ctx) return "creating the DTLS context failed" + tls::OpenSslSuffix();
     SSL_CTX* c = static_cast<SSL_CTX*>(ctx.get());
     ssl.reset(SSL_new(c));
-    if (!ssl) return "SSL_new failed" + OpenSslSuffix();
+    if (!ssl) return "SSL_new failed" + tls::OpenSslSuffix();
     SSL* s = ssl.get();
     SSL_set_app_data(s, this);
     // Both sides require the peer's certificate (RFC 8827 §6.5).
@@ -227,17 +227,17 @@ struct Endpoint::Impl {
       }
       // Returns 0 on success, unlike everything else.
       if (SSL_set_tlsext_use_srtp(s, names.c_str()) != 0) {
-        return "configuring DTLS-SRTP profiles '" + names + "' failed" + OpenSslSuffix();
+        return "configuring DTLS-SRTP profiles '" + names + "' failed" + tls::OpenSslSuffix();
       }
     }
     bio = BIO_new(Method());
-    if (bio == nullptr) return "BIO_new failed" + OpenSslSuffix();
+    if (bio == nullptr) return "BIO_new failed" + tls::OpenSslSuffix();
     BIO_set_data(bio, this);
     BIO_set_init(bio, 1);
     SSL_set_bio(s, bio, bio);
     // After the BIO: OpenSSL subtracts its per-datagram overhead (ours is 0).
     if (SSL_set_mtu(s, static_cast<long>(config.mtu)) <= 0) {
-      return "setting the MTU failed" + OpenSslSuffix();
+      return "setting the MTU failed" + tls::OpenSslSuffix();
     }
     if (config.role == Role::kClient) {
       SSL_set_connect_state(s);
@@ -398,7 +398,7 @@ struct Endpoint::Impl {
 
   // Why the last SSL call failed with SSL_ERROR_SSL or SSL_ERROR_SYSCALL.
   std::string Describe(const char* operation) {
-    std::string detail = TakeOpenSslErrors();
+    std::string detail = tls::TakeOpenSslErrors();
     if (!verify_failure.empty()) return verify_failure;
     if (!peer_alert.empty()) return peer_alert;
     if (detail.find("read timeout expired") != std::string::npos) {
@@ -423,7 +423,7 @@ struct Endpoint::Impl {
       if (SSL_export_keying_material(ssl.get(), material.data(), material.size(),
                                      kSrtpExporterLabel, sizeof(kSrtpExporterLabel) - 1, nullptr, 0,
                                      0) != 1) {
-        Fail("exporting the DTLS-SRTP keying material failed" + OpenSslSuffix());
+        Fail("exporting the DTLS-SRTP keying material failed" + tls::OpenSslSuffix());
         return;
       }
       Result<srtp::SessionKeys> split = srtp::SplitKeyingMaterial(*negotiated, material);

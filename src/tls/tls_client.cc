@@ -10,6 +10,7 @@
 #include <deque>
 
 #include "base/socket_address.h"
+#include "tls/openssl_errors.h"
 
 namespace parley::tls {
 namespace {
@@ -20,18 +21,6 @@ struct SslCtxDeleter {
 struct SslDeleter {
   void operator()(SSL* ssl) const { SSL_free(ssl); }
 };
-
-// Drains OpenSSL's per-thread error queue into one line (the oldest error first).
-std::string TakeOpenSslErrors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char line[256];
-    ERR_error_string_n(code, line, sizeof(line));
-    if (!text.empty()) text += "; ";
-    text += line;
-  }
-  return text;
-}
 
 // "[::1]" → "::1": server names may carry the URI-style brackets of an IPv6 literal.
 std::string_view StripBrackets(std::string_view name) {
@@ -157,7 +146,7 @@ struct TlsClient::Impl {
   }
 
   bool FailWithOpenSsl(std::string what) {
-    const std::string detail = TakeOpenSslErrors();
+    const std::string detail = tls::TakeOpenSslErrors();
     Fail(detail.empty() ? std::move(what) : what + ": " + detail);
     return false;
   }
@@ -170,7 +159,7 @@ struct TlsClient::Impl {
       return std::string("certificate verification failed: ") +
              X509_verify_cert_error_string(verify);
     }
-    const std::string detail = TakeOpenSslErrors();
+    const std::string detail = tls::TakeOpenSslErrors();
     return std::string("TLS ") + operation + " failed" + (detail.empty() ? "" : ": " + detail);
   }
 

@@ -1,8 +1,8 @@
-#include "dtls/openssl_errors.h"
+#include "tls/openssl_errors.h"
 
 #include <openssl/err.h>
 
-namespace parley::dtls {
+namespace parley::tls {
 
 std::string TakeOpenSslErrors() {
   std::string text;
@@ -20,4 +20,4 @@ std::string OpenSslSuffix() {
   return errors.empty() ? errors : ": " + errors;
 }
 
-}  // namespace parley::dtls
+}  // namespace parley::tls

@@ -3,11 +3,11 @@
 
 #include <string>
 
-namespace parley::dtls {
+namespace parley::tls {
 
 // Drains the error queue into one line, oldest first ("" when empty).
 std::string TakeOpenSslErrors();
 // ": <TakeOpenSslErrors()>", or "" when the queue is empty; for appending to a message.
 std::string OpenSslSuffix();
 
-}  // namespace parley::dtls
+}  // namespace parley::tls
