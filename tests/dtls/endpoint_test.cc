@@ -541,11 +541,13 @@ TEST(EndpointTest, NeverRetransmitsInsideHandleDatagram) {
   DirectPair second(Client(), Server());
   second.server().Start(second.now());
   second.client().Start(second.now());
-  second.server().HandleDatagram(second.now(), *second.client().PollTransmit());
+  const std::optional<Bytes> client_hello = second.client().PollTransmit();
+  ASSERT_TRUE(client_hello.has_value());
+  second.server().HandleDatagram(second.now(), *client_hello);
   ASSERT_TRUE(second.server().PollTransmit().has_value());
   const Timestamp later = second.now() + TimeDelta::Seconds(10);
   second.server().HandleDatagram(later, junk_datagram);
-  second.server().HandleDatagram(later, *second.client().PollTransmit());  // A stale ClientHello.
+  second.server().HandleDatagram(later, *client_hello);  // A stale ClientHello.
   EXPECT_FALSE(second.server().PollTransmit().has_value());
   EXPECT_EQ(second.server().stats().retransmissions, 0u);
   // The server's deadline still comes from its own schedule.
