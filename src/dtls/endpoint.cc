@@ -9,7 +9,9 @@
 #include <openssl/x509.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <deque>
+#include <span>
 
 #include "base/logging.h"
 #include "dtls/datagram_channel.h"
@@ -143,7 +145,15 @@ struct Endpoint::Impl {
   std::optional<srtp::Profile> profile;
   std::optional<srtp::SessionKeys> keys;
   Bytes keying_material;
-  Bytes read_buffer = Bytes(kReadBufferSize);
+  // ReleaseBuffers() freed OpenSSL's record buffers: its DTLS write path does not allocate them
+  // again by itself, so every entry point that may reach OpenSSL restores them first.
+  bool buffers_released = false;
+
+  void RestoreBuffers() {
+    if (!buffers_released) return;
+    buffers_released = false;
+    if (ssl && SSL_alloc_buffers(ssl.get()) != 1) Fail("out of memory for the DTLS record buffers");
+  }
 
   explicit Impl(Config c)
       : config(std::move(c)),
@@ -238,6 +248,14 @@ struct Endpoint::Impl {
     // After the BIO: OpenSSL subtracts its per-datagram overhead (ours is 0).
     if (SSL_set_mtu(s, static_cast<long>(config.mtu)) <= 0) {
       return "setting the MTU failed" + tls::OpenSslSuffix();
+    }
+    // We never write a record beyond the MTU (Endpoint::Send), so OpenSSL's write buffer, sized
+    // by the maximum fragment, needs ~1.5 KiB rather than ~17 KiB per connection. (Reads must
+    // still accept 16 KiB records, RFC 6347 §4.1; SSL_MODE_RELEASE_BUFFERS does not apply to
+    // DTLS.)
+    const long max_fragment = std::clamp<long>(static_cast<long>(config.mtu), 512, 16384);
+    if (SSL_set_max_send_fragment(s, max_fragment) != 1) {
+      return "setting the maximum fragment failed" + tls::OpenSslSuffix();
     }
     if (config.role == Role::kClient) {
       SSL_set_connect_state(s);
@@ -471,7 +489,15 @@ struct Endpoint::Impl {
     AfterOpenSsl();
   }
 
+  // One plaintext buffer per thread rather than per connection: connections are many, threads
+  // few, and each read is copied out before the next.
+  static std::span<uint8_t> ReadBuffer() {
+    thread_local Bytes buffer(kReadBufferSize);
+    return buffer;
+  }
+
   void ReadRecords() {
+    const std::span<uint8_t> read_buffer = ReadBuffer();
     while (state == State::kConnecting || state == State::kConnected) {
       ERR_clear_error();
       size_t read = 0;
@@ -581,6 +607,7 @@ void Endpoint::Start(Timestamp now) {
 void Endpoint::HandleDatagram(Timestamp now, ByteView datagram) {
   Impl& impl = *impl_;
   impl.now = now;
+  impl.RestoreBuffers();
   ++impl.stats.datagrams_received;
   impl.stats.bytes_received += datagram.size();
   if (impl.state == State::kClosed || impl.state == State::kFailed || !impl.ssl) {
@@ -599,6 +626,7 @@ void Endpoint::HandleDatagram(Timestamp now, ByteView datagram) {
 void Endpoint::HandleTimeout(Timestamp now) {
   Impl& impl = *impl_;
   impl.now = now;
+  impl.RestoreBuffers();
   if (impl.state != State::kConnecting) return;
   if (impl.handshake_deadline && now >= *impl.handshake_deadline) {
     std::string why = "handshake timed out";
@@ -660,6 +688,7 @@ std::optional<Event> Endpoint::PollEvent() {
 Result<void> Endpoint::Send(Timestamp now, ByteView data) {
   Impl& impl = *impl_;
   impl.now = now;
+  impl.RestoreBuffers();
   if (impl.state != State::kConnected) {
     return InvalidStateError("DTLS is not connected (state " + std::string(ToString(impl.state)) +
                              ")");
@@ -687,6 +716,7 @@ Result<void> Endpoint::Send(Timestamp now, ByteView data) {
 void Endpoint::Close(Timestamp now) {
   Impl& impl = *impl_;
   impl.now = now;
+  impl.RestoreBuffers();
   if (impl.state == State::kClosed || impl.state == State::kFailed) return;
   if (impl.handshake_done && impl.ssl) {
     ERR_clear_error();
@@ -700,6 +730,7 @@ void Endpoint::Close(Timestamp now) {
 Result<void> Endpoint::SetRemoteFingerprints(Timestamp now, std::vector<Fingerprint> fingerprints) {
   Impl& impl = *impl_;
   impl.now = now;
+  impl.RestoreBuffers();
   if (fingerprints.empty()) return InvalidAccessError("no remote fingerprints given");
   for (const Fingerprint& fingerprint : fingerprints) {
     if (fingerprint.digest.size() != DigestLength(fingerprint.algorithm)) {
@@ -800,6 +831,14 @@ const Bytes& Endpoint::remote_certificate_der() const {
 size_t Endpoint::max_application_data() const {
   if (impl_->state != State::kConnected) return 0;
   return DTLS_get_data_mtu(impl_->ssl.get());
+}
+
+void Endpoint::ReleaseBuffers() {
+  // Only between datagrams of a finished handshake; SSL_free_buffers keeps a buffer that still
+  // holds unread bytes.
+  Impl& impl = *impl_;
+  if (impl.state != State::kConnected || impl.buffers_released) return;
+  impl.buffers_released = SSL_free_buffers(impl.ssl.get()) == 1;
 }
 
 const Endpoint::Stats& Endpoint::stats() const {

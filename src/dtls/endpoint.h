@@ -174,6 +174,10 @@ class Endpoint {
   const Bytes& remote_certificate_der() const;
   // The largest Send() that fits one record within the MTU; 0 before connected.
   size_t max_application_data() const;
+  // Frees OpenSSL's ~17 KiB record read buffer until the next datagram needs it again (OpenSSL's
+  // SSL_MODE_RELEASE_BUFFERS does not apply to DTLS). Cheap enough to call on every timeout: an
+  // idle connection then holds none.
+  void ReleaseBuffers();
   const Stats& stats() const;
 
  private:

@@ -1,11 +1,14 @@
 #include "sctp/association.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <set>
 #include <span>
 
 #include "base/logging.h"
+#include "sctp/ack_tracker.h"
 #include "sctp/notification.h"
 #include "sctp/packet_inspect.h"
 #include "sctp/reassembly.h"
@@ -30,6 +33,9 @@ constexpr size_t kMaxEarlyPackets = 16;
 // What usrsctp may hold beyond its congestion window (Pump).
 constexpr size_t kBacklog = 64 * 1024;
 constexpr size_t kReadBufferSize = 64 * 1024;
+// How many abandoned messages are remembered, so that usrsctp's several SEND_FAILED events for
+// one message (one per chunk, possibly at different times) count it once.
+constexpr size_t kRecentAbandoned = 64;
 
 Timestamp NextGridTick(Timestamp t) {
   const int64_t tick = kTick.us();
@@ -79,7 +85,8 @@ struct Association::Impl {
   void OnNotification(const Notification& notification);
   void OnAssocChange(const AssocChange& change);
   void OnStreamReset(const StreamReset& reset);
-  void Pump(Timestamp now, UsrsctpSocket::Window window);
+  void CountAbandoned();
+  void Pump(Timestamp now, const UsrsctpSocket::Window& window, size_t held);
   void IssueResets();
   void SetState(State next, std::string reason = {});
   bool Busy() const;
@@ -114,6 +121,12 @@ struct Association::Impl {
   bool in_notification_tail = false;  // skipping the rest of a notification larger than the buffer
   std::deque<Event> events;
   RetransmissionCounter retransmissions;
+  AckTracker acks;
+  // Partially reliable messages get contexts 1, 2, ... (0 is "reliable"), by which usrsctp's
+  // SEND_FAILED events name them.
+  uint32_t next_context = 1;
+  std::vector<uint32_t> abandoned_pending;  // contexts reported in this ReadAll()
+  std::deque<uint32_t> abandoned_recent;    // contexts already counted
   Stats stats;
 };
 
@@ -203,6 +216,7 @@ void Association::Impl::Feed(ByteView packet) {
   }
   if (usrsctp_stack::Input(this, packet)) {
     ++stats.packets_received;
+    acks.OnReceived(packet);
   } else {
     ++stats.dropped_malformed;
     PARLEY_LOG(kVerbose, "sctp") << "usrsctp dropped a " << packet.size() << "-byte packet";
@@ -215,8 +229,14 @@ void Association::Impl::AfterInput(Timestamp now) {
   ReadAll();
   if (!IsTerminal(state)) {
     const UsrsctpSocket::Window window = socket->GetWindow();
-    send_queue.Reconcile(window.queued);
-    Pump(now, window);
+    // What usrsctp holds that the peer does not have: in flight, or waiting to be sent or
+    // retransmitted. Chunks the peer acknowledged by gap blocks stay in usrsctp's queue until
+    // the cumulative ack passes them, seconds later under loss with PR-SCTP (ack_tracker.h);
+    // they are acknowledged as far as bufferedAmount goes, and take no congestion window.
+    const size_t held = window.queued - std::min(window.queued, acks.selectively_acked());
+    // In message bytes, as we handed them over: without the chunk headers usrsctp counts.
+    send_queue.Reconcile(held - std::min(held, acks.unacknowledged_headers()));
+    Pump(now, window, held);
     IssueResets();
     if (closed_locally && !shutdown_sent && send_queue.queued_total() == 0) {
       socket->Shutdown();
@@ -245,6 +265,29 @@ void Association::Impl::ReadAll() {
     }
     in_notification_tail = !note.end;
   }
+  CountAbandoned();
+}
+
+// PR-SCTP abandonment by usrsctp (RFC 3758 §3.5 A3), once per message. Not what usrsctp reports
+// as the association goes down or restarts (everything unsent, followed by the ASSOC_CHANGE in the
+// same read): OnAssocChange() drops those.
+void Association::Impl::CountAbandoned() {
+  if (state == State::kConnected) {
+    std::sort(abandoned_pending.begin(), abandoned_pending.end());
+    abandoned_pending.erase(std::unique(abandoned_pending.begin(), abandoned_pending.end()),
+                            abandoned_pending.end());
+    for (uint32_t context : abandoned_pending) {
+      acks.OnAbandoned(context);
+      if (std::find(abandoned_recent.begin(), abandoned_recent.end(), context) !=
+          abandoned_recent.end()) {
+        continue;
+      }
+      ++stats.abandoned;
+      abandoned_recent.push_back(context);
+      if (abandoned_recent.size() > kRecentAbandoned) abandoned_recent.pop_front();
+    }
+  }
+  abandoned_pending.clear();
 }
 
 void Association::Impl::OnData(const UsrsctpSocket::DataPiece& piece, ByteView bytes) {
@@ -270,8 +313,8 @@ void Association::Impl::OnNotification(const Notification& notification) {
   } else if (const auto* reset = std::get_if<StreamReset>(&notification)) {
     OnStreamReset(*reset);
   } else if (const auto* failed = std::get_if<SendFailed>(&notification)) {
-    // Abandoned by PR-SCTP (RFC 3758); on ABORT everything unsent is reported too, not counted.
-    if (failed->last_fragment && state == State::kConnected) ++stats.abandoned;
+    // Context 0: a reliable message, failed only because the association went down.
+    if (failed->context != 0) abandoned_pending.push_back(failed->context);
   } else if (const auto* aborted = std::get_if<PartialDeliveryAborted>(&notification)) {
     reassembly.Discard(aborted->stream);
   } else if (std::holds_alternative<PeerShutdown>(notification)) {
@@ -300,9 +343,12 @@ void Association::Impl::OnAssocChange(const AssocChange& change) {
       outbound_streams = change.outbound_streams;
       inbound_streams = change.inbound_streams;
       reassembly.Clear();
+      acks.Clear();
+      abandoned_pending.clear();  // usrsctp failed everything outstanding: not abandonment
       break;
     case AssocChange::Kind::kLost:
     case AssocChange::Kind::kCantStart:
+      abandoned_pending.clear();
       if (!change.abort_chunk.empty()) {
         SetState(State::kClosed, "peer aborted: " + DescribeAbort(change.abort_chunk));
       } else if (change.kind == AssocChange::Kind::kLost) {
@@ -332,21 +378,30 @@ void Association::Impl::OnStreamReset(const StreamReset& reset) {
 }
 
 // Hands queued messages to usrsctp, but only about what it can send soon: what fits its
-// congestion window (and the peer's receive window) beyond what it already holds, plus a backlog
-// of kBacklog so that it has data at hand for fast retransmit and recovery, which keeps
-// throughput under loss at what usrsctp achieves with a full send buffer. Data usrsctp holds is
-// beyond our reach, so keeping its share small keeps our round-robin the scheduler and
-// bufferedAmount exact per stream for all but that share. A message with a lifetime goes only
-// when it can be sent at once (no backlog ahead of it): usrsctp 0.9.5 checks PR-SCTP lifetimes
-// only of chunks it has sent, so a message waiting in its queue would be delivered however late;
-// waiting here, it expires on our clock (SendQueue::DropExpired). After each SACK (processed
-// inside HandlePacket) this runs in the same call, so the window is refilled without delay.
-void Association::Impl::Pump(Timestamp now, UsrsctpSocket::Window window) {
+// congestion window (and the peer's receive window) beyond what it holds unacknowledged (`held`),
+// plus a backlog of kBacklog so that it has data at hand for fast retransmit and recovery, which
+// keeps throughput under loss at what usrsctp achieves with a full send buffer. Data usrsctp holds
+// is beyond our reach, so keeping its share small keeps our round-robin the scheduler and
+// bufferedAmount exact per stream for all but that share.
+//
+// A message with a lifetime goes only when usrsctp sends it at once: usrsctp 0.9.5 checks PR-SCTP
+// lifetimes only of chunks it has sent, so a message waiting in its queue would be delivered
+// however late; waiting here, it expires on our clock (SendQueue::DropExpired). usrsctp sends new
+// data while its flight is below the congestion window, even if the packet then exceeds it
+// (RFC 9260 §6.1 rule B), so the message goes when `held` (flight and anything waiting ahead of
+// it) is below cwnd, however large it is. It must not have to fit: usrsctp grows cwnd only while
+// the window is fully used (RFC 9260 §7.2.1), so holding back what does not fit kept a window
+// that a timeout shrank to one MTU there for good, and timed messages expired in our queue at a
+// few per round trip. The whole message goes with its remaining lifetime as SCTP_PR_SCTP_TTL:
+// usrsctp abandons it (and what of it is still unsent) once a chunk of it is overdue.
+//
+// After each SACK (processed inside HandlePacket) this runs in the same call, so the window is
+// refilled without delay.
+void Association::Impl::Pump(Timestamp now, const UsrsctpSocket::Window& window, size_t held) {
   if (state != State::kConnected) return;
   stats.abandoned += send_queue.DropExpired(now);
   // DATA payload per packet: the MTU less the common header and one DATA/I-DATA chunk header.
   const size_t packet_payload = config.mtu - kCommonHeaderSize - 20;
-  size_t queued = window.queued;
   size_t rwnd_left = window.peer_rwnd;  // usrsctp already subtracts what is in flight
   while (true) {
     const std::optional<uint16_t> stream =
@@ -358,17 +413,31 @@ void Association::Impl::Pump(Timestamp now, UsrsctpSocket::Window window) {
       continue;
     }
     const bool timed = message->options.max_lifetime && !message->started();
-    const size_t limit = window.cwnd + (timed ? 0 : kBacklog);
-    const size_t room = std::min(limit > queued ? limit - queued : 0, rwnd_left);
+    size_t room;
+    if (timed) {
+      if (held >= window.cwnd && held > 0) {
+        if (getenv("TRACE"))
+          fprintf(stderr, "%ld WAIT held=%zu cwnd=%u queued=%zu acked=%zu\n",
+                  (long)(now.us() / 1000), held, (unsigned)window.cwnd, window.queued,
+                  acks.selectively_acked());
+        return;
+      }
+      room = message->remaining();
+    } else {
+      const size_t limit = window.cwnd + kBacklog;
+      room = limit > held ? limit - held : 0;
+    }
+    room = std::min(room, rwnd_left);
     const size_t worthwhile = std::min(message->remaining(), packet_payload);
     // Nothing outstanding: always go ahead (the window may be smaller than a packet after a
     // timeout, RFC 9260 §7.2.3).
-    if (room < worthwhile && queued > 0) return;
+    if (room < worthwhile && held > 0) return;
     UsrsctpSocket::SendInfo info;
     info.stream = *stream;
     info.ppid = message->ppid;
     info.unordered = message->options.unordered;
     info.max_retransmits = message->options.max_retransmits;
+    info.context = message->context;
     if (message->options.max_lifetime) {
       // What is left of the lifetime, which started at Send() (W3C maxPacketLifetime).
       const TimeDelta left = *message->options.max_lifetime - (now - message->queued_at);
@@ -389,12 +458,13 @@ void Association::Impl::Pump(Timestamp now, UsrsctpSocket::Window window) {
       continue;
     }
     if (*sent == 0) return;  // usrsctp's send buffer is full
+    if (!message->started()) acks.OnHanded(*stream, message->context);
     const bool complete = *sent == message->remaining();
     stats.bytes_sent += *sent;
     if (complete) ++stats.messages_sent;
     partial_stream = complete ? std::nullopt : stream;
     send_queue.Handed(*stream, *sent);
-    queued += *sent;
+    held += *sent;
     rwnd_left -= std::min(rwnd_left, *sent);
     if (*sent < piece) return;  // took only what fitted
   }
@@ -466,6 +536,10 @@ Result<void> Association::Impl::Send(Timestamp now, uint16_t stream, Ppid ppid, 
   message.options = options;
   message.data.assign(data.begin(), data.end());
   message.queued_at = now;
+  if (options.max_retransmits || options.max_lifetime) {
+    message.context = next_context++;
+    if (next_context == 0) next_context = 1;
+  }
   send_queue.Push(std::move(message));
   AfterInput(now);
   return Ok();
@@ -530,6 +604,7 @@ std::optional<Bytes> Association::PollTransmit() {
   if (packet) {
     ++impl_->stats.packets_sent;
     impl_->retransmissions.OnPacket(*packet);
+    impl_->acks.OnSent(*packet);
   }
   return packet;
 }

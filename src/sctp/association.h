@@ -63,11 +63,12 @@ struct AssociationConfig {
   uint16_t local_port = 5000;  // a=sctp-port (RFC 8841 §5)
   uint16_t remote_port = 5000;
   // Streams offered each way (OS and MIS, RFC 9260 §5.1.1); the negotiated count is the smaller
-  // of ours and the peer's. usrsctp allocates its per-stream state (~110 bytes for both
-  // directions) up front, so an idle association costs about 12 KiB + 0.11 KiB per stream:
-  // ~115 KiB at 1024, ~36 KiB at 256 (robustness_sim_test.cc measures it). 1024 channels are
-  // plenty; a server holding many associations may offer fewer.
-  uint16_t streams = 1024;
+  // of ours and the peer's, and caps the data channels. RFC 8831 §6.2 recommends (SHOULD)
+  // 65535, but usrsctp allocates its per-stream state (~100 bytes for both directions) up front,
+  // so an idle association costs about 12 KiB + 0.1 KiB per stream: ~115 KiB at 1024, ~36 KiB
+  // at 256 (robustness_sim_test.cc measures it). 256 keeps a connected pair within its 200 KiB
+  // budget (docs/performance.md); an application needing more channels sets up to 1024.
+  uint16_t streams = 256;
   // Our a=max-message-size (RFC 8841 §6): the largest message we accept. 0 = unlimited.
   size_t max_message_size = 256 * 1024;
   // The peer's a=max-message-size (absent in SDP: 64 KiB, RFC 8841 §6.1; 0 = unlimited). Send()

@@ -92,10 +92,7 @@ std::optional<Notification> ParseNotification(ByteView bytes) {
       sctp_send_failed_event event_value{};
       if (!Read(bytes, event_value)) return std::nullopt;
       const auto* event = &event_value;
-      // A chunk reports its B/E bits, an unsent message LAST_FRAG or NOT_FRAG (both have the
-      // E bit): so the E bit marks each message once.
-      return SendFailed{event->ssfe_info.snd_sid,
-                        (event->ssfe_info.snd_flags & SCTP_DATA_LAST_FRAG) != 0};
+      return SendFailed{event->ssfe_info.snd_sid, event->ssfe_info.snd_context};
     }
     case SCTP_PARTIAL_DELIVERY_EVENT: {
       sctp_pdapi_event event_value{};

@@ -28,10 +28,12 @@ struct StreamReset {
   bool failed = false;    // ... with "denied" or "failed"
   std::vector<uint16_t> streams;
 };
-// SCTP_SEND_FAILED_EVENT: a message (or part of one) was given up, e.g. PR-SCTP abandonment.
+// SCTP_SEND_FAILED_EVENT: a message (or part of one) was given up: PR-SCTP abandonment, or
+// everything unsent when the association goes down. usrsctp reports each chunk it drops, not each
+// message, and not the rest of a message it had not yet cut into chunks.
 struct SendFailed {
   uint16_t stream = 0;
-  bool last_fragment = false;  // the end of a message: counts each message once
+  uint32_t context = 0;  // the message's UsrsctpSocket::SendInfo::context
 };
 // SCTP_PARTIAL_DELIVERY_EVENT with SCTP_PARTIAL_DELIVERY_ABORTED.
 struct PartialDeliveryAborted {

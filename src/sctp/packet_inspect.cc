@@ -46,6 +46,14 @@ std::optional<uint32_t> DataChunkTsn(const ChunkView& chunk) {
   return ByteReader(chunk.value).ReadU32();
 }
 
+std::optional<uint32_t> ForwardTsnCumulative(const ChunkView& chunk) {
+  if (chunk.type != static_cast<uint8_t>(ChunkType::kForwardTsn) &&
+      chunk.type != static_cast<uint8_t>(ChunkType::kIForwardTsn)) {
+    return std::nullopt;
+  }
+  return ByteReader(chunk.value).ReadU32();
+}
+
 void RetransmissionCounter::OnPacket(ByteView packet) {
   ForEachChunk(packet, [&](const ChunkView& chunk) {
     if (auto tsn = DataChunkTsn(chunk)) {

@@ -55,6 +55,9 @@ bool HasChunk(ByteView packet, ChunkType type);
 
 // The TSN of a DATA or I-DATA chunk (both carry it first, RFC 9260 §3.3.1, RFC 8260 §2.1).
 std::optional<uint32_t> DataChunkTsn(const ChunkView& chunk);
+// The new cumulative TSN of a FORWARD-TSN or I-FORWARD-TSN chunk (both carry it first, RFC 3758
+// §3.2, RFC 8260 §2.3.1).
+std::optional<uint32_t> ForwardTsnCumulative(const ChunkView& chunk);
 
 // Counts DATA/I-DATA chunks whose TSN is not newer than the newest seen: retransmissions, on the
 // wire, exactly (usrsctp's own counters are process-wide).

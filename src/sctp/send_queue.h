@@ -36,6 +36,8 @@ struct OutgoingMessage {
   Bytes data{};
   size_t offset = 0;  // bytes already handed to usrsctp
   Timestamp queued_at{};
+  // Identifies a partially reliable message in usrsctp's SEND_FAILED events (0: reliable).
+  uint32_t context = 0;
 
   size_t remaining() const { return data.size() - offset; }
   bool started() const { return offset > 0; }

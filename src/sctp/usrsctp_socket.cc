@@ -4,11 +4,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "sctp/usrsctp_stack.h"
 
+#ifdef PARLEY_DBG_USRSCTP
+extern "C" int parley_dbg_dump(struct socket* so, char* buf, size_t len);
+#endif
 namespace parley::sctp {
 namespace {
 
@@ -212,6 +217,7 @@ Result<size_t> UsrsctpSocket::Send(const SendInfo& info, ByteView data) {
   spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
   spa.sendv_sndinfo.snd_sid = info.stream;
   spa.sendv_sndinfo.snd_ppid = htonl(info.ppid);  // carried as-is: network order on the wire
+  spa.sendv_sndinfo.snd_context = info.context;
   spa.sendv_sndinfo.snd_flags =
       static_cast<uint16_t>((info.unordered ? SCTP_UNORDERED : 0) | (info.end ? SCTP_EOR : 0));
   if (info.max_retransmits) {
@@ -275,6 +281,12 @@ UsrsctpSocket::Window UsrsctpSocket::GetWindow() const {
   if (usrsctp_getsockopt(handle_->so, IPPROTO_SCTP, SCTP_STATUS, &status, &length) == 0) {
     window.cwnd = status.sstat_primary.spinfo_cwnd;
     window.peer_rwnd = status.sstat_rwnd;
+#ifdef PARLEY_DBG_USRSCTP
+    if (getenv("DBG_DUMP")) {
+      char b[8192];
+      if (parley_dbg_dump(handle_->so, b, sizeof b) > 0) fprintf(stderr, "DUMP %s\n", b);
+    }
+#endif
   }
   return window;
 }

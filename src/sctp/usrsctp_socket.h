@@ -41,6 +41,8 @@ class UsrsctpSocket {
     // RFC 3758 policies; at most one.
     std::optional<uint16_t> max_retransmits{};
     std::optional<uint32_t> lifetime_ms{};
+    // Ours to choose; usrsctp reports it back with the message's SCTP_SEND_FAILED_EVENTs.
+    uint32_t context = 0;
   };
   // Hands (part of) a message to usrsctp. Returns the bytes it took: possibly fewer than offered
   // and 0 when its send buffer is full (EWOULDBLOCK). Errors are anything else (e.g. the

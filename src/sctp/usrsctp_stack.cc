@@ -5,9 +5,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
+
 #include "base/logging.h"
+#include "sctp/packet_inspect.h"
 
 namespace parley::sctp {
 
@@ -70,14 +76,52 @@ Registry& registry() {
   return *r;
 }
 
+// CRC32c (RFC 9260 Appendix A). usrsctp's own code (slice-by-8 tables) cost 14 % of the CPU of a
+// bulk transfer, computed on output and verified on input; the crc32 instruction of SSE4.2 does
+// the same in a fraction of that. When the CPU has it we tell usrsctp its checksums are
+// "offloaded" and do both ourselves (OnOutput, Input); otherwise usrsctp keeps doing them.
+constexpr size_t kChecksumOffset = 8;  // in the common header (RFC 9260 §3.1)
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2"))) uint32_t Crc32cUpdate(uint32_t crc, const uint8_t* p, size_t n) {
+  uint64_t c = crc;
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    c = _mm_crc32_u64(c, word);
+  }
+  crc = static_cast<uint32_t>(c);
+  for (; n > 0; --n, ++p)
+    crc = _mm_crc32_u8(crc, *p);
+  return crc;
+}
+
+bool HardwareCrc32c() {
+  static const bool supported = __builtin_cpu_supports("sse4.2");
+  return supported;
+}
+#else
+[[maybe_unused]] uint32_t Crc32cUpdate(uint32_t crc, const uint8_t*, size_t) {
+  return crc;  // never called: HardwareCrc32c() is false
+}
+bool HardwareCrc32c() {
+  return false;
+}
+#endif
+
 // usrsctp's output callback: `address` is the AF_CONN address of the destination, which is the
 // owning association's (both ends of an association use the same address, see Association).
 int OnOutput(void* address, void* buffer, size_t length, uint8_t /*tos*/, uint8_t /*set_df*/) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
   auto it = r.outboxes.find(address);
-  if (it == r.outboxes.end()) return 0;  // association gone: drop (usrsctp_close's ABORT)
-  it->second->Push(ByteView(static_cast<const uint8_t*>(buffer), length));
+  if (it == r.outboxes.end()) return 0;         // association gone: drop (usrsctp_close's ABORT)
+  auto* bytes = static_cast<uint8_t*>(buffer);  // usrsctp's scratch copy of the packet
+  if (HardwareCrc32c() && length >= kCommonHeaderSize) {
+    const uint32_t checksum = usrsctp_stack::PacketChecksum(ByteView(bytes, length));
+    std::memcpy(bytes + kChecksumOffset, &checksum, sizeof(checksum));
+  }
+  it->second->Push(ByteView(bytes, length));
   return 0;
 }
 
@@ -93,6 +137,7 @@ void Initialize() {
   // Port 0: no UDP encapsulation socket; nothreads: no timer or receive thread (usrsctp 0.9.5
   // still starts its idle iterator thread). No debug printf.
   usrsctp_init_nothreads(0, &OnOutput, nullptr);
+  if (HardwareCrc32c()) usrsctp_enable_crc32c_offload();  // we compute and verify (above)
   // Out-of-the-blue packets (stale, forged or garbage) get no ABORT in reply (RFC 9260 §8.4 lets
   // us stay silent): DTLS already authenticates the peer, and an INIT that races ahead of our
   // Start() must not make the peer give up (it retransmits; Start() replays it, association.cc).
@@ -134,9 +179,34 @@ void Deregister(void* address) {
 }
 
 bool Input(void* address, ByteView packet) {
+  if (HardwareCrc32c()) {
+    // usrsctp no longer verifies (offloaded): drop garbage, e.g. from a framing bug, here. A
+    // packet too short for the header goes on to usrsctp, which drops and counts it.
+    uint32_t checksum = 0;
+    if (packet.size() >= kCommonHeaderSize) {
+      std::memcpy(&checksum, packet.data() + kChecksumOffset, sizeof(checksum));
+      if (checksum != PacketChecksum(packet)) return false;
+    }
+  }
   const uint64_t before = InputDrops();
   usrsctp_conninput(address, packet.data(), packet.size(), /*ecn_bits=*/0);
   return InputDrops() == before;
+}
+
+uint32_t PacketChecksum(ByteView packet) {
+  if (packet.size() < kCommonHeaderSize) return 0;
+  if (!HardwareCrc32c()) {
+    Bytes copy(packet.begin(), packet.end());
+    std::memset(copy.data() + kChecksumOffset, 0, sizeof(uint32_t));
+    return usrsctp_crc32c(copy.data(), copy.size());
+  }
+  static constexpr uint8_t kZero[4] = {};
+  uint32_t crc = 0xffffffff;
+  crc = Crc32cUpdate(crc, packet.data(), kChecksumOffset);
+  crc = Crc32cUpdate(crc, kZero, sizeof(kZero));
+  crc = Crc32cUpdate(crc, packet.data() + kCommonHeaderSize, packet.size() - kCommonHeaderSize);
+  // Complemented; little-endian hosts store it as is (usrsctp's sctp_finalize_crc32c).
+  return ~crc;
 }
 
 void AdvanceClock(Timestamp now) {

@@ -47,11 +47,16 @@ void Register(void* address, Outbox* outbox);
 void Unroute(const void* address);
 void Deregister(void* address);
 
-// Feeds one packet for `address` to usrsctp. Returns false when usrsctp dropped it as malformed
-// (too short, bad CRC32c, wrong verification tag, out of the blue), judged by usrsctp's
-// process-wide counters around the call, so it is exact only while no other thread feeds
-// usrsctp at the same moment.
+// Feeds one packet for `address` to usrsctp. Returns false when it was dropped as malformed: a
+// bad CRC32c (checked here), or too short, a wrong verification tag, out of the blue (judged by
+// usrsctp's process-wide counters around the call, so exact only while no other thread feeds
+// usrsctp at the same moment).
 bool Input(void* address, ByteView packet);
+
+// The CRC32c of an SCTP packet (RFC 9260 §6.8, Appendix A) with its checksum field taken as
+// zero, in the byte order it is stored in the common header (read or write it with memcpy).
+// SSE4.2's crc32 instruction when the CPU has it, else usrsctp's table-driven code.
+uint32_t PacketChecksum(ByteView packet);
 
 // Moves usrsctp's clock to `now` and fires the timers that are due, across all associations
 // (usrsctp has one timer wheel). Whole milliseconds go to usrsctp_handle_timers, the remainder is

@@ -168,7 +168,8 @@ class SecureTransport {
   // Null before StartDtls.
   const dtls::Endpoint* dtls() const { return dtls_.get(); }
   const dtls::Certificate& certificate() const { return config_.certificate; }
-  bool srtp_ready() const { return srtp_.has_value(); }
+  // DTLS-SRTP keys exported; the SRTP session itself is created on first use.
+  bool srtp_ready() const { return srtp_.has_value() || srtp_keys_.has_value(); }
   SecureTransportStats GetStats() const;
 
  private:
@@ -179,6 +180,8 @@ class SecureTransport {
   void OnDtlsEvent(Timestamp now, dtls::Event event);
   void MaybeStartDtlsClient(Timestamp now);
   void KeySrtp();
+  // The SRTP session, created from the exported keys on first use; null without keys.
+  srtp::Session* Srtp();
   void DrainDtls(Timestamp now);
   void DrainDataChannels(Timestamp now);
   void FlushUnsentDtls(Timestamp now);
@@ -189,6 +192,9 @@ class SecureTransport {
   std::unique_ptr<dtls::Endpoint> dtls_;
   bool dtls_started_ = false;  // Endpoint::Start called (the client waits for a pair).
   std::optional<srtp::Session> srtp_;
+  // Keys not yet turned into srtp_: a session costs ~30 KiB (libsrtp and its crypto backend), and
+  // a connection with data channels only never needs one.
+  std::optional<srtp::SessionKeys> srtp_keys_;
   std::unique_ptr<datachannel::Transport> data_channels_;
   bool data_channels_started_ = false;
   std::deque<Bytes> early_dtls_;

@@ -144,20 +144,23 @@ TEST_F(DataChannelReliabilityTest, PacketLifetimeIsRespectedInVirtualTime) {
         << "message " << *index;
     EXPECT_FALSE(*index >= 100 && *index < 125) << "sent early in the outage, yet delivered";
   }
+  // Typically 85-100 (of the 175 that could make it), as few as 9 in 2000 seeds: a retransmission
+  // timeout stalls the window for 400 ms or more, longer than the lifetime, and the outage backs
+  // it off further. (Before timed messages could fill the congestion window: 5-50.)
   EXPECT_LT(delivered, kCount);
-  EXPECT_GT(delivered, 0u);
-  EXPECT_GT(pair.a().transport().association().stats().abandoned, 0u);
+  EXPECT_GE(delivered, kCount / 40);
+  const auto stats = pair.a().transport().association().stats();
+  EXPECT_GT(stats.abandoned, 0u);
+  EXPECT_GE(delivered + stats.abandoned, kCount);  // each one delivered, abandoned, or both
 }
 
-// Liveness after loss on partially reliable channels. Disabled: it fails on sctp::Association as
-// it is. (1) While loss persists, the bytes of abandoned messages stay in the association's
-// per-stream figure for seconds although FORWARD-TSNs went out and were acknowledged, so
-// bufferedAmount does not return to 0 (10-16 KB after 5 s at 30 % loss, 100 x 200 B messages with
-// maxRetransmits 0). (2) Because the association hands a timed message to usrsctp only when the
-// queue is under the congestion window, timed messages expire in its own queue once loss shrank
-// the window: 7 of 50 lost on a clean path after a lossy period (none on a fresh association), and
-// 190 of 200 at 25 % loss in PacketLifetimeIsRespectedInVirtualTime. Enable once fixed there.
-TEST_F(DataChannelReliabilityTest, DISABLED_PartialReliabilityRecoversAfterAbandonment) {
+// Liveness after loss on partially reliable channels, with bufferedAmount back to 0 and every timed
+// message delivered on the clean path after it. (It failed when the association (1) kept the bytes
+// of messages the peer had acknowledged by gap blocks in bufferedAmount until the cumulative ack
+// passed them, which behind an abandoned message waits for a FORWARD-TSN and its SACK to get
+// through, and (2) handed a timed message to usrsctp only if it fit under the congestion window,
+// which then never grew back after a timeout.)
+TEST_F(DataChannelReliabilityTest, PartialReliabilityRecoversAfterAbandonment) {
   DcPair pair(sim());
   const auto [a, b] = Open(pair, {.ordered = false, .max_retransmits = 0});
   pair.SetLinks({.latency = TimeDelta::Millis(20), .loss = 0.3});

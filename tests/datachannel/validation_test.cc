@@ -59,8 +59,9 @@ TEST_F(DataChannelValidationTest, IdInUseByAnInBandChannelAndIdBeyondTheStreams)
   ASSERT_TRUE(pair.WaitForOpened(pair.a(), "from-bob"));
   EXPECT_EQ(CreateError(pair.a().transport(), "x", {.negotiated = true, .id = 1}),
             ErrorKind::kOperationError);
-  EXPECT_EQ(pair.a().transport().max_channels(), 1024);
-  EXPECT_EQ(CreateError(pair.a().transport(), "x", {.negotiated = true, .id = 1024}),
+  const uint16_t streams = sctp::AssociationConfig{}.streams;
+  EXPECT_EQ(pair.a().transport().max_channels(), streams);
+  EXPECT_EQ(CreateError(pair.a().transport(), "x", {.negotiated = true, .id = streams}),
             ErrorKind::kOperationError);
 }
 

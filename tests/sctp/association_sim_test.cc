@@ -24,8 +24,8 @@ TEST_F(SctpSimTest, SimultaneousOpenConnectsAndCarriesEveryPpidBothWays) {
   ASSERT_TRUE(pair.RunUntilConnected());
   for (auto* side : {&pair.a(), &pair.b()}) {
     const Association& association = side->association();
-    EXPECT_EQ(association.outbound_streams(), 1024);
-    EXPECT_EQ(association.inbound_streams(), 1024);
+    EXPECT_EQ(association.outbound_streams(), AssociationConfig{}.streams);
+    EXPECT_EQ(association.inbound_streams(), AssociationConfig{}.streams);
     EXPECT_TRUE(association.interleaving());
     ASSERT_EQ(side->recorded().states.size(), 2u);
     EXPECT_EQ(side->recorded().states[0].second.state, State::kConnecting);

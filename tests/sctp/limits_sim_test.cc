@@ -69,7 +69,9 @@ TEST_F(SctpLimitsTest, IncomingMessageOverOurMaxSizeIsDroppedAndCounted) {
 }
 
 TEST_F(SctpLimitsTest, ThousandStreamsAtOnce) {
-  SctpPair pair(sim());
+  AssociationConfig many;
+  many.streams = 1024;  // the most we allow; the default is 256
+  SctpPair pair(sim(), many, many);
   Connect(pair);
   constexpr uint16_t kStreams = 1000;
   for (uint16_t s = 0; s < kStreams; ++s) {
@@ -96,7 +98,7 @@ TEST_F(SctpLimitsTest, ThousandStreamsAtOnce) {
 TEST_F(SctpLimitsTest, StreamBeyondTheNegotiatedCountIsARangeError) {
   AssociationConfig few;
   few.streams = 16;
-  SctpPair pair(sim(), {}, few);  // alice offers 1024, bob takes 16
+  SctpPair pair(sim(), {}, few);  // alice offers 256, bob takes 16
   Connect(pair);
   EXPECT_EQ(pair.a().association().outbound_streams(), 16);
   EXPECT_EQ(pair.Send(pair.a(), 16, Ppid::kBinary, Bytes{1}).error().kind(),

@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <cstring>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "sctp/packet_inspect.h"
 #include "sctp/sctp_harness.h"
+#include "sctp/usrsctp_stack.h"
 #include "sim/sim_test.h"
 
 namespace parley::sctp {
@@ -24,6 +27,38 @@ std::vector<Timestamp> TimesOf(const testing::SctpEndpoint& side, ChunkType type
   for (const auto& [at, packet] : side.sent)
     if (HasChunk(packet, type)) times.push_back(at);
   return times;
+}
+
+// Bitwise CRC32c (RFC 9260 Appendix A: reflected polynomial 0x1EDC6F41), the reference for the
+// SSE4.2 code in usrsctp_stack.cc.
+uint32_t ReferenceCrc32c(ByteView data) {
+  uint32_t crc = 0xffffffff;
+  for (uint8_t byte : data) {
+    crc ^= byte;
+    for (int bit = 0; bit < 8; ++bit)
+      crc = (crc >> 1) ^ (0x82f63b78 & (0u - (crc & 1)));
+  }
+  return ~crc;
+}
+
+TEST(SctpChecksumTest, PacketChecksumIsTheCrc32cOfThePacketWithAZeroChecksumField) {
+  constexpr std::string_view kCheck = "123456789";  // the standard check value
+  EXPECT_EQ(
+      ReferenceCrc32c(ByteView(reinterpret_cast<const uint8_t*>(kCheck.data()), kCheck.size())),
+      0xe3069283u);
+  SeededRandom random(1);
+  for (size_t size : {size_t{12}, size_t{13}, size_t{19}, size_t{20}, size_t{100}, size_t{1131}}) {
+    Bytes packet(size);
+    random.Fill(packet);
+    Bytes zeroed = packet;
+    std::memset(zeroed.data() + 8, 0, 4);
+    // Stored as is on little-endian hosts: the first wire byte is the low byte.
+    uint32_t expected = ReferenceCrc32c(zeroed);
+    uint8_t wire[4] = {uint8_t(expected), uint8_t(expected >> 8), uint8_t(expected >> 16),
+                       uint8_t(expected >> 24)};
+    std::memcpy(&expected, wire, 4);
+    EXPECT_EQ(usrsctp_stack::PacketChecksum(packet), expected) << size << " bytes";
+  }
 }
 
 TEST_F(SctpRobustnessTest, GarbageAndTruncatedPacketsAreDroppedCountedAndHarmless) {

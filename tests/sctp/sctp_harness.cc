@@ -33,10 +33,12 @@ void SctpEndpoint::HandleTimeout(Timestamp now) {
 }
 
 std::optional<Datagram> SctpEndpoint::PollTransmit() {
-  auto packet = association_.PollTransmit();
-  if (!packet) return std::nullopt;
-  if (record_sent) sent.emplace_back(last_now_, *packet);
-  return Datagram{local_, remote_, std::move(*packet)};
+  while (auto packet = association_.PollTransmit()) {
+    if (record_sent) sent.emplace_back(last_now_, *packet);
+    if (drop_sent && drop_sent(*packet)) continue;
+    return Datagram{local_, remote_, std::move(*packet)};
+  }
+  return std::nullopt;
 }
 
 void SctpEndpoint::Drain(Timestamp now) {

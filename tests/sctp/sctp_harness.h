@@ -41,6 +41,8 @@ class SctpEndpoint final : public sim::Endpoint {
   bool record_sent = false;
   std::vector<std::pair<Timestamp, Bytes>> sent;
   uint64_t timeouts = 0;  // HandleTimeout() calls
+  // Packets for which this returns true are lost on the way out (after being recorded).
+  std::function<bool(const Bytes&)> drop_sent;
   // Called with each event as it is drained (after it is recorded).
   std::function<void(Timestamp, const Event&)> on_event;
 
