@@ -225,29 +225,4 @@ std::string AsText(const Bytes& bytes) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-Bytes NumberedPayload(uint32_t index, size_t size) {
-  Bytes payload(std::max<size_t>(size, 8));
-  for (size_t i = 0; i < 4; ++i) {
-    payload[i] = static_cast<uint8_t>(index >> (24 - 8 * i));
-    payload[4 + i] = static_cast<uint8_t>(payload.size() >> (24 - 8 * i));
-  }
-  for (size_t i = 8; i < payload.size(); ++i)
-    payload[i] = static_cast<uint8_t>(index * 31 + i);
-  return payload;
-}
-
-std::optional<uint32_t> PayloadIndex(const Bytes& payload) {
-  if (payload.size() < 8) return std::nullopt;
-  uint32_t index = 0;
-  uint32_t length = 0;
-  for (size_t i = 0; i < 4; ++i) {
-    index = (index << 8) | payload[i];
-    length = (length << 8) | payload[4 + i];
-  }
-  if (length != payload.size()) return std::nullopt;
-  for (size_t i = 8; i < payload.size(); ++i)
-    if (payload[i] != static_cast<uint8_t>(index * 31 + i)) return std::nullopt;
-  return index;
-}
-
 }  // namespace parley::datachannel::testing

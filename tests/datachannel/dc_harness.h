@@ -17,6 +17,7 @@
 #include "sctp/association.h"
 #include "sim/endpoint.h"
 #include "sim/simulator.h"
+#include "support/numbered_payload.h"
 
 namespace parley::datachannel::testing {
 
@@ -138,8 +139,7 @@ class RawPair : public Pair<RawEndpoint> {
 
 Bytes Text(const std::string& text);
 std::string AsText(const Bytes& bytes);
-// A payload whose bytes encode `index` and its size, to check integrity and order.
-Bytes NumberedPayload(uint32_t index, size_t size);
-std::optional<uint32_t> PayloadIndex(const Bytes& payload);
+using parley::testing::NumberedPayload;
+using parley::testing::PayloadIndex;
 
 }  // namespace parley::datachannel::testing

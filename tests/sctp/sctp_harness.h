@@ -15,6 +15,7 @@
 #include "sctp/association.h"
 #include "sim/endpoint.h"
 #include "sim/simulator.h"
+#include "support/numbered_payload.h"
 
 namespace parley::sctp::testing {
 
@@ -97,9 +98,7 @@ class SctpPair {
   std::unique_ptr<SctpEndpoint> bob_;
 };
 
-// A payload whose bytes encode `index` and its size, to check integrity and order.
-Bytes NumberedPayload(uint32_t index, size_t size);
-// The index NumberedPayload() encoded, if the payload is intact.
-std::optional<uint32_t> PayloadIndex(const Bytes& payload);
+using parley::testing::NumberedPayload;
+using parley::testing::PayloadIndex;
 
 }  // namespace parley::sctp::testing
