@@ -1,8 +1,6 @@
 #include "sctp/association.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <set>
 #include <span>
@@ -392,8 +390,9 @@ void Association::Impl::OnStreamReset(const StreamReset& reset) {
 // it) is below cwnd, however large it is. It must not have to fit: usrsctp grows cwnd only while
 // the window is fully used (RFC 9260 §7.2.1), so holding back what does not fit kept a window
 // that a timeout shrank to one MTU there for good, and timed messages expired in our queue at a
-// few per round trip. The whole message goes with its remaining lifetime as SCTP_PR_SCTP_TTL:
-// usrsctp abandons it (and what of it is still unsent) once a chunk of it is overdue.
+// few per round trip. The whole message goes, with its remaining lifetime as SCTP_PR_SCTP_TTL:
+// usrsctp abandons it, and what of it is still unsent, when it finds a sent chunk of it overdue
+// (at a SACK or a retransmission timeout).
 //
 // After each SACK (processed inside HandlePacket) this runs in the same call, so the window is
 // refilled without delay.
@@ -415,13 +414,7 @@ void Association::Impl::Pump(Timestamp now, const UsrsctpSocket::Window& window,
     const bool timed = message->options.max_lifetime && !message->started();
     size_t room;
     if (timed) {
-      if (held >= window.cwnd && held > 0) {
-        if (getenv("TRACE"))
-          fprintf(stderr, "%ld WAIT held=%zu cwnd=%u queued=%zu acked=%zu\n",
-                  (long)(now.us() / 1000), held, (unsigned)window.cwnd, window.queued,
-                  acks.selectively_acked());
-        return;
-      }
+      if (held >= window.cwnd && held > 0) return;
       room = message->remaining();
     } else {
       const size_t limit = window.cwnd + kBacklog;

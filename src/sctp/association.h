@@ -160,9 +160,9 @@ class Association {
   // data-channel layer does that. max_lifetime counts from this call.
   Result<void> Send(Timestamp now, uint16_t stream, Ppid ppid, ByteView data,
                     const SendOptions& options);
-  // bufferedAmount: bytes sent on this stream and not yet acknowledged by the peer nor
-  // abandoned (PR-SCTP) — still in our queue, or handed to usrsctp. See send_queue.h for how
-  // usrsctp's per-association figure is split per stream.
+  // bufferedAmount: bytes sent on this stream and not yet acknowledged by the peer (cumulatively
+  // or by a gap block: the peer has them) nor abandoned (PR-SCTP) — still in our queue, or handed
+  // to usrsctp. See send_queue.h for how usrsctp's per-association figure is split per stream.
   size_t buffered_amount(uint16_t stream) const;
   // BufferedAmountLow fires when buffered_amount(stream) goes from above `threshold` to at or
   // below it (default 0: when it drains completely).
@@ -192,10 +192,12 @@ class Association {
     uint64_t dropped_malformed = 0;
     uint64_t messages_sent = 0;  // completely handed to usrsctp
     uint64_t messages_received = 0;
-    uint64_t bytes_sent = 0;         // message bytes handed to usrsctp
-    uint64_t bytes_received = 0;     // message bytes delivered
-    uint64_t retransmissions = 0;    // DATA/I-DATA chunks sent again (counted on the wire)
-    uint64_t abandoned = 0;          // partially reliable messages given up, here or by usrsctp
+    uint64_t bytes_sent = 0;       // message bytes handed to usrsctp
+    uint64_t bytes_received = 0;   // message bytes delivered
+    uint64_t retransmissions = 0;  // DATA/I-DATA chunks sent again (counted on the wire)
+    // Partially reliable messages given up (once each), here or by usrsctp (RFC 3758), and
+    // messages usrsctp refused; not what fails because the association went down.
+    uint64_t abandoned = 0;
     uint64_t dropped_oversized = 0;  // received messages over max_message_size, dropped whole
   };
   Stats stats() const;

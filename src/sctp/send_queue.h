@@ -8,12 +8,13 @@
 // as large as the largest message, and lets maxPacketLifetime count from Send() in our clock.
 //
 // bufferedAmount(stream) = the stream's bytes still queued here + its bytes handed to usrsctp and
-// not yet acknowledged or abandoned. usrsctp tells the latter only in total (its send-queue size);
-// we attribute each decrease of that total to streams in the order we handed bytes over. The total
-// is exact, each stream's share is exact when one stream sends (or once usrsctp drains), and
-// otherwise the attribution is approximate by no more than the data in flight. usrsctp's total
-// includes 16-20 bytes of chunk header per queued chunk, so a stream's figure can lag by that
-// much until its data is acknowledged.
+// not yet acknowledged (cumulatively or by a gap block) or abandoned. usrsctp tells the latter only
+// in total (its send-queue size, less what Association's AckTracker knows the peer has and the
+// chunk headers of what it has sent); we attribute each decrease of that total to streams in the
+// order we handed bytes over. The total is exact, each stream's share is exact when one stream
+// sends (or once usrsctp drains), and otherwise the attribution is approximate by no more than the
+// data in flight. Chunks usrsctp has cut but not yet sent carry 16-20 bytes of header each in its
+// total, so a stream's figure can lag by that much until they are sent.
 #pragma once
 
 #include <cstddef>

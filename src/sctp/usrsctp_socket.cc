@@ -4,16 +4,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "sctp/usrsctp_stack.h"
 
-#ifdef PARLEY_DBG_USRSCTP
-extern "C" int parley_dbg_dump(struct socket* so, char* buf, size_t len);
-#endif
 namespace parley::sctp {
 namespace {
 
@@ -281,12 +276,6 @@ UsrsctpSocket::Window UsrsctpSocket::GetWindow() const {
   if (usrsctp_getsockopt(handle_->so, IPPROTO_SCTP, SCTP_STATUS, &status, &length) == 0) {
     window.cwnd = status.sstat_primary.spinfo_cwnd;
     window.peer_rwnd = status.sstat_rwnd;
-#ifdef PARLEY_DBG_USRSCTP
-    if (getenv("DBG_DUMP")) {
-      char b[8192];
-      if (parley_dbg_dump(handle_->so, b, sizeof b) > 0) fprintf(stderr, "DUMP %s\n", b);
-    }
-#endif
   }
   return window;
 }
