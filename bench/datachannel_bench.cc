@@ -67,9 +67,9 @@ class Pair {
   Pair(Runtime& runtime, const dtls::Certificate& c1, const dtls::Certificate& c2)
       : runtime_(runtime) {
     t1_ = Make(ice::Role::kControlling, c1, t2_, nullptr);
-    t2_ = Make(ice::Role::kControlled, c2, t1_, [this](std::shared_ptr<DataChannel> channel) {
+    t2_ = Make(ice::Role::kControlled, c2, t1_, [this](std::shared_ptr<SctpDataChannel> channel) {
       std::atomic_store(&dc2_, channel);
-      DataChannel::Callbacks c;
+      SctpDataChannel::Callbacks c;
       c.on_open = [this] { open2_.Set(); };
       c.on_message = [this](const Bytes& data, bool) {
         if (on_message2) on_message2(data);
@@ -90,8 +90,8 @@ class Pair {
 
   // Creates the channel and starts ICE and DTLS on both sides (what the offer/answer exchange
   // would carry); returns t0.
-  Clock::time_point Start(DataChannel::Callbacks extra = {}) {
-    DataChannel::Callbacks c = std::move(extra);
+  Clock::time_point Start(SctpDataChannel::Callbacks extra = {}) {
+    SctpDataChannel::Callbacks c = std::move(extra);
     auto on_open = c.on_open;
     c.on_open = [this, on_open] {
       open1_.Set();
@@ -111,14 +111,14 @@ class Pair {
   bool WaitOpen(std::chrono::milliseconds bound) {
     return open1_.Wait(bound) && open2_.Wait(bound);
   }
-  DataChannel& dc1() { return *dc1_; }
+  SctpDataChannel& dc1() { return *dc1_; }
   DtlsTransport& t1() { return *t1_; }
   std::function<void(const Bytes&)> on_message2;
 
  private:
   std::unique_ptr<DtlsTransport> Make(
       ice::Role role, const dtls::Certificate& certificate, std::unique_ptr<DtlsTransport>& other,
-      std::function<void(std::shared_ptr<DataChannel>)> on_data_channel) {
+      std::function<void(std::shared_ptr<SctpDataChannel>)> on_data_channel) {
     session::SecureTransportConfig config;
     config.ice.role = role;
     config.ice.local_sockets = {SocketAddress(IpAddress::Loopback(IpFamily::kV4), 0)};
@@ -141,8 +141,8 @@ class Pair {
   Runtime& runtime_;
   std::unique_ptr<DtlsTransport> t1_;
   std::unique_ptr<DtlsTransport> t2_;
-  std::shared_ptr<DataChannel> dc1_;
-  std::shared_ptr<DataChannel> dc2_;
+  std::shared_ptr<SctpDataChannel> dc1_;
+  std::shared_ptr<SctpDataChannel> dc2_;
   Flag open1_;
   Flag open2_;
 };
@@ -156,7 +156,7 @@ int Throughput(size_t message_size, double seconds, size_t max_buffered) {
   pair.on_message2 = [&](const Bytes& data) { received.fetch_add(data.size()); };
   const Bytes message(message_size, 0xab);
   std::atomic<bool> stop{false};
-  DataChannel* dc1 = nullptr;
+  SctpDataChannel* dc1 = nullptr;
   // Refill up to max_buffered whenever bufferedAmount falls to half of it.
   auto pump = [&] {
     if (stop || dc1 == nullptr) return;
@@ -164,7 +164,7 @@ int Throughput(size_t message_size, double seconds, size_t max_buffered) {
       if (!dc1->Send(ByteView(message)).ok()) return;
     }
   };
-  DataChannel::Callbacks callbacks;
+  SctpDataChannel::Callbacks callbacks;
   Flag opened;
   callbacks.on_open = [&] { opened.Set(); };
   callbacks.on_buffered_amount_low = pump;

@@ -29,6 +29,12 @@ Transport::Transport(TransportConfig config)
 
 Transport::~Transport() = default;
 
+void Transport::SetRemoteParameters(uint16_t remote_port, size_t remote_max_message_size) {
+  config_.association.remote_port = remote_port;
+  config_.association.remote_max_message_size = remote_max_message_size;
+  association_.SetRemoteParameters(remote_port, remote_max_message_size);
+}
+
 void Transport::Start(Timestamp now, bool dtls_client) {
   if (started_ || closed_) {
     PARLEY_LOG(kWarning, "datachannel") << "Start() ignored: already started or closed";

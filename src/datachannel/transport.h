@@ -117,6 +117,8 @@ class Transport {
   // (RFC 8832 §6). Channels created before get their ids now; one for which no id is left errors
   // and closes. Called once; later calls are ignored.
   void Start(Timestamp now, bool dtls_client);
+  // The remote description's a=sctp-port and a=max-message-size (RFC 8841); before Start.
+  void SetRemoteParameters(uint16_t remote_port, size_t remote_max_message_size);
   // One SCTP packet: a DTLS application-data record's payload. Before Start() the association
   // keeps a few (the peer's INIT may overtake our DTLS handshake completion).
   void HandlePacket(Timestamp now, ByteView packet);

@@ -108,15 +108,16 @@ void Agent::EndOfRemoteCandidates(Timestamp now) {
   Process(now);
 }
 
-Credentials Agent::Restart(Timestamp now) {
+Credentials Agent::Restart(Timestamp now, std::optional<Credentials> local) {
   last_now_ = now;
   if (closed_) return current_.local;
+  Credentials next = local ? std::move(*local) : GenerateCredentials(random_);
   if (current_.fresh_local_credentials) {
-    BeginSession(now, GenerateCredentials(random_));
+    BeginSession(now, std::move(next));
   } else {
     // The peer restarted first (JSEP: we are answering its offer): this session already has its
     // new credentials and candidates; only ours change (the peer learns them from our answer).
-    current_.local = GenerateCredentials(random_);
+    current_.local = std::move(next);
     current_.fresh_local_credentials = true;
   }
   consent_expired_ = false;  // A new session may find a new pair (RFC 7675 §5.2).

@@ -85,10 +85,14 @@ class Agent {
   Result<void> AddRemoteCandidate(Timestamp now, const Candidate& candidate);
   // RFC 8838 §13: the peer will send no more candidates for this session.
   void EndOfRemoteCandidates(Timestamp now);
-  // ICE restart (RFC 8445 §9): new local credentials (returned) and a new check list once the
-  // peer's new credentials arrive. Application data keeps flowing on the current selected pair
-  // until a pair of the new session is selected. Local candidates are trickled again.
-  Credentials Restart(Timestamp now);
+  // The role from offer/answer (RFC 8445 §6.1.1: the offerer controls), before or after
+  // gathering started; pair priorities follow. A role conflict later may still switch it.
+  void SetRole(Timestamp now, Role role);
+  // ICE restart (RFC 8445 §9): new local credentials (`local`, or generated; returned) and a new
+  // check list once the peer's new credentials arrive. Application data keeps flowing on the
+  // current selected pair until a pair of the new session is selected. Local candidates are
+  // trickled again.
+  Credentials Restart(Timestamp now, std::optional<Credentials> local = std::nullopt);
   // Sends application data on the selected pair. InvalidStateError when there is none, consent
   // has expired, or the agent is closed.
   Result<void> Send(Timestamp now, ByteView data);
@@ -195,6 +199,7 @@ class Agent {
   void FailPair(CandidatePair& pair);
   void CancelCheck(const std::optional<stun::TransactionId>& id);
   void SwitchRole(Timestamp now, Role role);
+  void AdoptRole(Role role);
 
   // agent_nomination.cc: nomination, selection and pruning (RFC 8445 §8).
   void MaybeNominate(Timestamp now);

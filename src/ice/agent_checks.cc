@@ -399,6 +399,18 @@ void Agent::SwitchRole(Timestamp now, Role role) {
   (void)now;
   if (role == role_) return;
   PARLEY_LOG(kInfo, "ice") << "role conflict: switching to " << role;
+  AdoptRole(role);
+  Push(events_, RoleChanged{role});
+}
+
+void Agent::SetRole(Timestamp now, Role role) {
+  last_now_ = now;
+  if (role == role_ || closed_) return;
+  AdoptRole(role);
+  Process(now);
+}
+
+void Agent::AdoptRole(Role role) {
   role_ = role;
   checklist_.Reprioritize(role_);
   // Nomination belongs to the controlling agent, whoever that now is.
@@ -407,7 +419,6 @@ void Agent::SwitchRole(Timestamp now, Role role) {
     pair.nominating = false;
     pair.nominate_on_success = false;
   }
-  Push(events_, RoleChanged{role});
 }
 
 }  // namespace parley::ice

@@ -1,15 +1,17 @@
 #include "runtime/data_channel.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 namespace parley {
 
-std::shared_ptr<DataChannel> DataChannel::Make(datachannel::ChannelHandle handle,
-                                               const datachannel::ChannelInfo& info,
-                                               std::shared_ptr<Link> link, Callbacks callbacks,
-                                               size_t max_message_size) {
-  std::shared_ptr<DataChannel> channel(new DataChannel());
+std::shared_ptr<SctpDataChannel> SctpDataChannel::Make(datachannel::ChannelHandle handle,
+                                                       const datachannel::ChannelInfo& info,
+                                                       std::shared_ptr<Link> link,
+                                                       Callbacks callbacks,
+                                                       size_t max_message_size) {
+  std::shared_ptr<SctpDataChannel> channel(new SctpDataChannel());
   channel->handle_ = handle;
   channel->label_ = info.label;
   channel->protocol_ = info.protocol;
@@ -25,60 +27,80 @@ std::shared_ptr<DataChannel> DataChannel::Make(datachannel::ChannelHandle handle
   return channel;
 }
 
-DataChannel::~DataChannel() = default;
+SctpDataChannel::~SctpDataChannel() = default;
 
-void DataChannel::SetCallbacks(Callbacks callbacks) {
+void SctpDataChannel::SetCallbacks(Callbacks callbacks) {
   std::lock_guard lock(mutex_);
   callbacks_ = std::move(callbacks);
 }
 
-DataChannel::Callbacks DataChannel::callbacks() const {
+SctpDataChannel::Callbacks SctpDataChannel::callbacks() const {
   std::lock_guard lock(mutex_);
   return callbacks_;
 }
 
-std::optional<uint16_t> DataChannel::id() const {
+std::optional<uint16_t> SctpDataChannel::id() const {
   std::lock_guard lock(mutex_);
   return id_;
 }
 
-datachannel::ChannelState DataChannel::state() const {
+datachannel::ChannelState SctpDataChannel::state() const {
   return state_.load();
 }
 
-Result<void> DataChannel::Send(std::string_view text) {
+DataChannelState SctpDataChannel::ready_state() const {
+  switch (state_.load()) {
+    case datachannel::ChannelState::kConnecting:
+      return DataChannelState::kConnecting;
+    case datachannel::ChannelState::kOpen:
+      return DataChannelState::kOpen;
+    case datachannel::ChannelState::kClosing:
+      return DataChannelState::kClosing;
+    case datachannel::ChannelState::kClosed:
+      break;
+  }
+  return DataChannelState::kClosed;
+}
+
+std::optional<uint16_t> SctpDataChannel::max_packet_life_time() const {
+  if (!max_packet_lifetime_) return std::nullopt;
+  return static_cast<uint16_t>(std::min<int64_t>(max_packet_lifetime_->ms(), 65535));
+}
+
+Result<void> SctpDataChannel::Send(std::string_view text) {
   return SendBytes(ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()), false);
 }
 
-Result<void> DataChannel::Send(ByteView binary) {
+Result<void> SctpDataChannel::Send(ByteView binary) {
   return SendBytes(binary, true);
 }
 
-Result<void> DataChannel::SendBytes(ByteView data, bool binary) {
+Result<void> SctpDataChannel::SendBytes(ByteView data, bool binary) {
   if (state_.load() != datachannel::ChannelState::kOpen) {
     return InvalidStateError("send: data channel '" + label_ + "' is " +
                              std::string(datachannel::ToString(state_.load())) + ", not open");
   }
-  if (max_message_size_ != 0 && data.size() > max_message_size_) {
+  const size_t max_message_size = max_message_size_.load();
+  if (max_message_size != 0 && data.size() > max_message_size) {
     return TypeError("send: a message of " + std::to_string(data.size()) +
                      " bytes exceeds the peer's max-message-size of " +
-                     std::to_string(max_message_size_));
+                     std::to_string(max_message_size));
   }
   posted_.fetch_add(data.size());  // bufferedAmount grows at once (webrtc-pc §6.2 send()).
   link_->Send(shared_from_this(), Bytes(data.begin(), data.end()), binary);
   return Ok();
 }
 
-size_t DataChannel::buffered_amount() const {
+size_t SctpDataChannel::buffered_amount() const {
   return machine_buffered_.load() + posted_.load();
 }
 
-void DataChannel::set_buffered_amount_low_threshold(size_t threshold) {
+void SctpDataChannel::set_buffered_amount_low_threshold(size_t threshold) {
   low_threshold_ = threshold;
   link_->SetLowThreshold(handle_, threshold);
 }
 
-void DataChannel::Close() {
+void SctpDataChannel::Close() {
   auto state = state_.load();
   if (state == datachannel::ChannelState::kClosing || state == datachannel::ChannelState::kClosed) {
     return;
@@ -87,8 +109,10 @@ void DataChannel::Close() {
   link_->Close(handle_);
 }
 
-void DataChannel::Publish(const datachannel::ChannelInfo& info, size_t machine_buffered) {
+void SctpDataChannel::Publish(const datachannel::ChannelInfo& info, size_t machine_buffered,
+                              size_t max_message_size) {
   machine_buffered_ = machine_buffered;
+  max_message_size_ = max_message_size;
   // A user's Close() already moved the state on; the machine catches up.
   if (!(state_.load() == datachannel::ChannelState::kClosing &&
         info.state < datachannel::ChannelState::kClosing)) {
@@ -98,7 +122,7 @@ void DataChannel::Publish(const datachannel::ChannelInfo& info, size_t machine_b
   id_ = info.id;
 }
 
-void DataChannel::Detach() {
+void SctpDataChannel::Detach() {
   state_ = datachannel::ChannelState::kClosed;
   machine_buffered_ = 0;
 }

@@ -30,7 +30,7 @@ struct DtlsTransport::Core {
   void Deliver(const session::Event& event);
   void DeliverIce(const ice::Event& event) const;
   void DeliverChannel(const datachannel::Event& event);
-  std::shared_ptr<DataChannel> FindChannel(datachannel::ChannelHandle handle) const;
+  std::shared_ptr<SctpDataChannel> FindChannel(datachannel::ChannelHandle handle) const;
   // Network thread, after every drain.
   void Publish(const session::SecureTransport& transport);
   // Network thread: counts a refused send.
@@ -45,19 +45,19 @@ struct DtlsTransport::Core {
   dtls::Fingerprint fingerprint;  // Constant after Create.
   std::shared_ptr<MachineDriver<session::SecureTransport>> driver;
   std::shared_ptr<ChannelLink> link;
-  size_t max_message_size = 0;  // The peer's, constant after Create.
+  size_t max_message_size = 0;  // The peer's; network thread.
   // Live channels by handle; guarded by mutex. Added when created or announced (network
   // thread), removed once closed and delivered (callback thread).
-  std::map<uint32_t, std::shared_ptr<DataChannel>> channels;
+  std::map<uint32_t, std::shared_ptr<SctpDataChannel>> channels;
   uint64_t sends_refused = 0;  // Network thread.
 };
 
-// Carries a DataChannel's calls to the network thread.
-class ChannelLink final : public DataChannel::Link {
+// Carries a SctpDataChannel's calls to the network thread.
+class ChannelLink final : public SctpDataChannel::Link {
  public:
   explicit ChannelLink(std::weak_ptr<DtlsTransport::Core> core) : core_(std::move(core)) {}
 
-  void Send(std::shared_ptr<DataChannel> channel, Bytes data, bool binary) override {
+  void Send(std::shared_ptr<SctpDataChannel> channel, Bytes data, bool binary) override {
     auto core = core_.lock();
     if (!core) {
       channel->SendProcessed(data.size());
@@ -117,7 +117,7 @@ void DtlsTransport::Core::DeliverIce(const ice::Event& event) const {
   }
 }
 
-std::shared_ptr<DataChannel> DtlsTransport::Core::FindChannel(
+std::shared_ptr<SctpDataChannel> DtlsTransport::Core::FindChannel(
     datachannel::ChannelHandle handle) const {
   std::lock_guard lock(mutex);
   auto it = channels.find(handle.value);
@@ -133,7 +133,7 @@ void DtlsTransport::Core::DeliverChannel(const datachannel::Event& event) {
   } else if (auto* state = std::get_if<datachannel::ChannelStateChanged>(&event)) {
     auto channel = FindChannel(state->handle);
     if (!channel) return;
-    const DataChannel::Callbacks c = channel->callbacks();
+    const SctpDataChannel::Callbacks c = channel->callbacks();
     switch (state->state) {
       case datachannel::ChannelState::kOpen:
         if (c.on_open) c.on_open();
@@ -186,10 +186,12 @@ void DtlsTransport::Core::Publish(const session::SecureTransport& transport) {
       if (info->state == datachannel::ChannelState::kClosed) continue;
       // Announced by the peer: its callbacks are set in on_data_channel.
       it = channels
-               .emplace(handle.value, DataChannel::Make(handle, *info, link, {}, max_message_size))
+               .emplace(handle.value,
+                        SctpDataChannel::Make(handle, *info, link, {}, max_message_size))
                .first;
     }
-    it->second->Publish(*info, data_channels->buffered_amount(handle));
+    it->second->Publish(*info, data_channels->buffered_amount(handle),
+                        data_channels->max_message_size());
   }
 }
 
@@ -252,21 +254,21 @@ DtlsTransport::~DtlsTransport() {
   core_->channels.clear();
 }
 
-Result<std::shared_ptr<DataChannel>> DtlsTransport::CreateDataChannel(
-    std::string label, datachannel::ChannelInit init, DataChannel::Callbacks callbacks) {
+Result<std::shared_ptr<SctpDataChannel>> DtlsTransport::CreateDataChannel(
+    std::string label, datachannel::ChannelInit init, SctpDataChannel::Callbacks callbacks) {
   if (core_->closed.load()) return InvalidStateError("createDataChannel: the transport is closed");
   try {
     return core_->driver->loop().Invoke(
         [core = core_, label = std::move(label), init = std::move(init),
-         callbacks = std::move(callbacks)]() mutable -> Result<std::shared_ptr<DataChannel>> {
+         callbacks = std::move(callbacks)]() mutable -> Result<std::shared_ptr<SctpDataChannel>> {
           session::SecureTransport* transport = core->driver->machine();
           if (transport == nullptr) return InvalidStateError("DtlsTransport is closed");
           auto handle =
               transport->CreateDataChannel(SteadyNow(), std::move(label), std::move(init));
           if (!handle.ok()) return handle.error();
           const datachannel::ChannelInfo* info = transport->data_channels()->channel(*handle);
-          auto channel = DataChannel::Make(*handle, *info, core->link, std::move(callbacks),
-                                           core->max_message_size);
+          auto channel = SctpDataChannel::Make(*handle, *info, core->link, std::move(callbacks),
+                                               core->max_message_size);
           {
             std::lock_guard lock(core->mutex);
             core->channels[handle->value] = channel;
@@ -332,13 +334,34 @@ void DtlsTransport::EndOfRemoteCandidates() {
   });
 }
 
-Result<ice::Credentials> DtlsTransport::RestartIce() {
+void DtlsTransport::SetRemoteSctpParameters(uint16_t remote_port, size_t remote_max_message_size) {
+  core_->driver->PostInput([core = core_, remote_port, remote_max_message_size](
+                               session::SecureTransport& transport, Timestamp) {
+    if (auto set = transport.SetRemoteSctpParameters(remote_port, remote_max_message_size);
+        !set.ok()) {
+      PARLEY_LOG(kWarning, "runtime") << "DtlsTransport: " << set.error();
+      return;
+    }
+    core->max_message_size = remote_max_message_size;
+  });
+}
+
+void DtlsTransport::SetIceRole(ice::Role role) {
+  core_->driver->PostInput([role](session::SecureTransport& transport, Timestamp now) {
+    transport.SetIceRole(now, role);
+  });
+}
+
+Result<ice::Credentials> DtlsTransport::RestartIce(std::optional<ice::Credentials> local) {
   if (core_->closed.load()) return InvalidStateError("DtlsTransport is closed");
+  if (local) {
+    if (auto valid = ice::ValidateCredentials(*local); !valid.ok()) return valid.error();
+  }
   try {
-    return core_->driver->loop().Invoke([core = core_]() -> Result<ice::Credentials> {
+    return core_->driver->loop().Invoke([core = core_, local]() -> Result<ice::Credentials> {
       session::SecureTransport* transport = core->driver->machine();
       if (transport == nullptr) return InvalidStateError("DtlsTransport is closed");
-      ice::Credentials fresh = transport->RestartIce(SteadyNow());
+      ice::Credentials fresh = transport->RestartIce(SteadyNow(), local);
       {
         std::lock_guard lock(core->mutex);
         core->credentials = fresh;
@@ -434,6 +457,22 @@ DtlsTransport::Stats DtlsTransport::GetStats() const {
       stats.transport = transport->GetStats();
       stats.io = core->driver->io_stats();
       stats.sends_refused = core->sends_refused;
+      stats.ice_role = transport->ice().role();
+      stats.local_ufrag = transport->ice().local_credentials().ufrag;
+      stats.ice_state = transport->connection_state();
+      stats.dtls_state = transport->dtls_state();
+      if (const dtls::Endpoint* endpoint = transport->dtls()) {
+        stats.dtls_role = endpoint->role();
+        stats.dtls_cipher = endpoint->cipher_suite_iana_name();
+        if (auto profile = endpoint->srtp_profile()) stats.srtp_cipher = srtp::ToString(*profile);
+      }
+      if (const datachannel::Transport* channels = transport->data_channels()) {
+        for (datachannel::ChannelHandle handle : channels->channels()) {
+          if (const datachannel::ChannelInfo* info = channels->channel(handle)) {
+            stats.channels.push_back(*info);
+          }
+        }
+      }
       return stats;
     });
   } catch (const std::future_error&) {

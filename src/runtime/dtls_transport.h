@@ -40,13 +40,22 @@ class DtlsTransport {
     std::function<void(Bytes data)> on_data;
     // A data channel the peer opened (RTCPeerConnection.ondatachannel). Set its callbacks here:
     // its on_open and messages follow, on this thread.
-    std::function<void(std::shared_ptr<DataChannel> channel)> on_data_channel;
+    std::function<void(std::shared_ptr<SctpDataChannel> channel)> on_data_channel;
   };
 
   struct Stats {
     session::SecureTransportStats transport;
     TransportIo::Stats io;
     uint64_t sends_refused = 0;  // Sends the machine refused on the network thread.
+    // For W3C stats (RTCTransportStats, RTCDataChannelStats).
+    ice::Role ice_role = ice::Role::kControlling;
+    std::string local_ufrag;
+    ice::ConnectionState ice_state = ice::ConnectionState::kNew;
+    dtls::State dtls_state = dtls::State::kNew;
+    std::optional<dtls::Role> dtls_role;
+    std::string dtls_cipher;  // IANA name, once connected
+    std::string srtp_cipher;  // profile name, once keyed
+    std::vector<datachannel::ChannelInfo> channels;
   };
 
   // Binds a UdpSocket per config.ice.local_sockets address (see IceTransport::Create). Nothing
@@ -72,7 +81,12 @@ class DtlsTransport {
   void AddRemoteCandidate(ice::Candidate candidate);
   Result<void> AddRemoteCandidate(std::string_view sdp_candidate);
   void EndOfRemoteCandidates();
-  Result<ice::Credentials> RestartIce();
+  // The peer's a=sctp-port / a=max-message-size (before DTLS connects).
+  void SetRemoteSctpParameters(uint16_t remote_port, size_t remote_max_message_size);
+  // The ICE role from offer/answer (the offerer controls); see ice::Agent::SetRole.
+  void SetIceRole(ice::Role role);
+  // New local credentials (`local`, or generated), returned. SyntaxError for malformed ones.
+  Result<ice::Credentials> RestartIce(std::optional<ice::Credentials> local = std::nullopt);
 
   // DTLS in `role` (a=setup); fingerprints may follow with SetRemoteFingerprints.
   // InvalidStateError when already started or closed (checked on the network thread).
@@ -82,9 +96,9 @@ class DtlsTransport {
   // RTCPeerConnection.createDataChannel: validation errors at once (TypeError, OperationError,
   // InvalidStateError as datachannel::Transport::CreateChannel), then the channel opens once
   // SCTP is up (in-band through DCEP, or at once when negotiated). Waits for the network thread.
-  Result<std::shared_ptr<DataChannel>> CreateDataChannel(std::string label,
-                                                         datachannel::ChannelInit init = {},
-                                                         DataChannel::Callbacks callbacks = {});
+  Result<std::shared_ptr<SctpDataChannel>> CreateDataChannel(
+      std::string label, datachannel::ChannelInit init = {},
+      SctpDataChannel::Callbacks callbacks = {});
 
   // Protect and send / send over DTLS, from the network thread. InvalidStateError at once when
   // the keys (resp. the DTLS connection) do not exist (yet, or any more); a later refusal is

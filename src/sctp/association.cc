@@ -172,7 +172,7 @@ void Association::Impl::Start(Timestamp now) {
     return;
   }
   SetState(State::kConnecting);
-  if (auto connected = socket->Connect(); !connected.ok()) {
+  if (auto connected = socket->Connect(config.remote_port); !connected.ok()) {
     SetState(State::kFailed, connected.error().ToString());
     return;
   }
@@ -582,6 +582,10 @@ Association::Association(AssociationConfig config)
     : impl_(std::make_unique<Impl>(std::move(config))) {}
 Association::~Association() = default;
 
+void Association::SetRemoteParameters(uint16_t remote_port, size_t remote_max_message_size) {
+  impl_->config.remote_port = remote_port;
+  impl_->config.remote_max_message_size = remote_max_message_size;
+}
 void Association::Start(Timestamp now) {
   impl_->Start(now);
 }

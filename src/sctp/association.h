@@ -140,6 +140,9 @@ class Association {
 
   // Starts the association (sends INIT). Both sides call it, as WebRTC does (simultaneous open).
   // A failure to set up usrsctp ends in kFailed.
+  // The peer's a=sctp-port and a=max-message-size (RFC 8841), when they are known only after
+  // construction (from the remote description); before Start.
+  void SetRemoteParameters(uint16_t remote_port, size_t remote_max_message_size);
   void Start(Timestamp now);
   // One SCTP packet (a DTLS application-data record's payload). Shorter than the common header
   // or for other ports: dropped here; bad CRC32c, verification tag or chunks: dropped by usrsctp;

@@ -166,7 +166,6 @@ sockaddr_conn ConnAddress(void* address, uint16_t port) {
 struct UsrsctpSocket::Handle {
   struct socket* so = nullptr;
   void* address = nullptr;
-  uint16_t remote_port = 0;
 };
 
 Result<std::unique_ptr<UsrsctpSocket>> UsrsctpSocket::Open(void* address,
@@ -174,7 +173,6 @@ Result<std::unique_ptr<UsrsctpSocket>> UsrsctpSocket::Open(void* address,
   usrsctp_stack::EnsureInitialized();
   auto handle = std::make_unique<Handle>();
   handle->address = address;
-  handle->remote_port = config.remote_port;
   handle->so = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
   if (handle->so == nullptr) return SockoptError("socket");
   std::unique_ptr<UsrsctpSocket> result(new UsrsctpSocket(std::move(handle)));
@@ -198,8 +196,8 @@ UsrsctpSocket::~UsrsctpSocket() {
   usrsctp_close(handle_->so);
 }
 
-Result<void> UsrsctpSocket::Connect() {
-  sockaddr_conn remote = ConnAddress(handle_->address, handle_->remote_port);
+Result<void> UsrsctpSocket::Connect(uint16_t remote_port) {
+  sockaddr_conn remote = ConnAddress(handle_->address, remote_port);
   if (usrsctp_connect(handle_->so, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0 &&
       errno != EINPROGRESS) {
     return SockoptError("connect");

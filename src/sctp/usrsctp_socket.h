@@ -31,7 +31,7 @@ class UsrsctpSocket {
   UsrsctpSocket& operator=(const UsrsctpSocket&) = delete;
 
   // Sends INIT to config.remote_port at the same address (non-blocking).
-  Result<void> Connect();
+  Result<void> Connect(uint16_t remote_port);
 
   struct SendInfo {
     uint16_t stream = 0;

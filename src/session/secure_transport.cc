@@ -38,8 +38,21 @@ void SecureTransport::EndOfRemoteCandidates(Timestamp now) {
   Pump(now);
 }
 
-ice::Credentials SecureTransport::RestartIce(Timestamp now) {
-  ice::Credentials fresh = agent_.Restart(now);
+Result<void> SecureTransport::SetRemoteSctpParameters(uint16_t remote_port,
+                                                      size_t remote_max_message_size) {
+  if (!data_channels_) return InvalidStateError("data channels are off");
+  if (data_channels_started_) return InvalidStateError("SCTP already started");
+  data_channels_->SetRemoteParameters(remote_port, remote_max_message_size);
+  return Ok();
+}
+
+void SecureTransport::SetIceRole(Timestamp now, ice::Role role) {
+  agent_.SetRole(now, role);
+  Pump(now);
+}
+
+ice::Credentials SecureTransport::RestartIce(Timestamp now, std::optional<ice::Credentials> local) {
+  ice::Credentials fresh = agent_.Restart(now, std::move(local));
   Pump(now);
   return fresh;
 }

@@ -119,7 +119,8 @@ class SecureTransport {
   Result<void> SetRemoteCredentials(Timestamp now, ice::Credentials remote);
   Result<void> AddRemoteCandidate(Timestamp now, const ice::Candidate& candidate);
   void EndOfRemoteCandidates(Timestamp now);
-  ice::Credentials RestartIce(Timestamp now);
+  void SetIceRole(Timestamp now, ice::Role role);
+  ice::Credentials RestartIce(Timestamp now, std::optional<ice::Credentials> local = std::nullopt);
 
   // Starts DTLS in `role` (from a=setup, see dtls::DecideRole). `remote_fingerprints` may be
   // empty and given later through SetRemoteFingerprints. InvalidStateError when already started
@@ -143,6 +144,9 @@ class SecureTransport {
   Result<void> SendMessage(Timestamp now, datachannel::ChannelHandle channel, bool binary,
                            ByteView data);
   void CloseDataChannel(Timestamp now, datachannel::ChannelHandle channel);
+  // The remote description's a=sctp-port / a=max-message-size, before DTLS connects.
+  // InvalidStateError when data channels are off or SCTP already started.
+  Result<void> SetRemoteSctpParameters(uint16_t remote_port, size_t remote_max_message_size);
   void SetBufferedAmountLowThreshold(datachannel::ChannelHandle channel, size_t threshold);
   // Forgets a closed channel's record.
   void ReleaseDataChannel(datachannel::ChannelHandle channel);

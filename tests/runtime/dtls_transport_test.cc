@@ -78,7 +78,7 @@ class Peer {
       if (extra.on_rtp) extra.on_rtp(packet);
     };
     c.on_rtcp = [this](Bytes packet) { Record([&] { rtcp_.push_back(std::move(packet)); }); };
-    c.on_data_channel = [this, extra](std::shared_ptr<DataChannel> channel) {
+    c.on_data_channel = [this, extra](std::shared_ptr<SctpDataChannel> channel) {
       Record([&] { announced_.push_back(channel); });
       channel->SetCallbacks(ChannelCallbacks());
       if (extra.on_data_channel) extra.on_data_channel(channel);
@@ -106,8 +106,8 @@ class Peer {
   }
 
   // Records a channel's messages (as text) and close into this peer.
-  DataChannel::Callbacks ChannelCallbacks() {
-    DataChannel::Callbacks c;
+  SctpDataChannel::Callbacks ChannelCallbacks() {
+    SctpDataChannel::Callbacks c;
     c.on_open = [this] { Record([&] { ++opens_; }); };
     c.on_message = [this](const Bytes& data, bool) {
       Record([&] { messages_.emplace_back(data.begin(), data.end()); });
@@ -130,7 +130,7 @@ class Peer {
   const std::vector<Bytes>& rtp() const { return rtp_; }
   const std::vector<Bytes>& rtcp() const { return rtcp_; }
   const std::vector<std::string>& messages() const { return messages_; }
-  const std::vector<std::shared_ptr<DataChannel>>& announced() const { return announced_; }
+  const std::vector<std::shared_ptr<SctpDataChannel>>& announced() const { return announced_; }
   int opens() const { return opens_; }
   int lows() const { return lows_; }
   int closes() const { return closes_; }
@@ -177,7 +177,7 @@ class Peer {
   std::vector<Bytes> rtp_;
   std::vector<Bytes> rtcp_;
   std::vector<std::string> messages_;
-  std::vector<std::shared_ptr<DataChannel>> announced_;
+  std::vector<std::shared_ptr<SctpDataChannel>> announced_;
   int opens_ = 0;
   int lows_ = 0;
   int closes_ = 0;
@@ -202,7 +202,7 @@ TEST(DtlsTransport, ConnectsAndCarriesSrtpSrtcpAndDataChannelsBothWays) {
   }
   ASSERT_TRUE(b.WaitFor([&] { return b.opens() == 1; }));
   ASSERT_TRUE(a.WaitFor([&] { return a.announced().size() == 1 && a.opens() == 1; }));
-  std::shared_ptr<DataChannel> remote = a.announced()[0];
+  std::shared_ptr<SctpDataChannel> remote = a.announced()[0];
   EXPECT_EQ(remote->label(), "chat");
   EXPECT_EQ(remote->id(), (*chat)->id());
   ASSERT_TRUE((*chat)->Send("ping 1").ok());
