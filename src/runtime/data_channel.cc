@@ -21,6 +21,9 @@ std::shared_ptr<SctpDataChannel> SctpDataChannel::Make(datachannel::ChannelHandl
   channel->max_packet_lifetime_ = info.max_packet_lifetime;
   channel->max_message_size_ = max_message_size;
   channel->link_ = std::move(link);
+  channel->callbacks_set_ = callbacks.on_open || callbacks.on_message ||
+                            callbacks.on_buffered_amount_low || callbacks.on_closing ||
+                            callbacks.on_close || callbacks.on_error;
   channel->callbacks_ = std::move(callbacks);
   channel->id_ = info.id;
   channel->state_ = info.state;
@@ -30,8 +33,44 @@ std::shared_ptr<SctpDataChannel> SctpDataChannel::Make(datachannel::ChannelHandl
 SctpDataChannel::~SctpDataChannel() = default;
 
 void SctpDataChannel::SetCallbacks(Callbacks callbacks) {
-  std::lock_guard lock(mutex_);
-  callbacks_ = std::move(callbacks);
+  bool flush = false;
+  {
+    std::lock_guard lock(mutex_);
+    callbacks_ = std::move(callbacks);
+    flush = !callbacks_set_ && !undelivered_.empty();
+    callbacks_set_ = true;
+  }
+  if (flush) {
+    link_->PostCallback([self = shared_from_this()] {
+      for (;;) {
+        std::function<void(const Callbacks&)> event;
+        Callbacks callbacks;
+        {
+          std::lock_guard lock(self->mutex_);
+          if (self->undelivered_.empty()) return;
+          event = std::move(self->undelivered_.front());
+          self->undelivered_.pop_front();
+          callbacks = self->callbacks_;
+        }
+        event(callbacks);
+      }
+    });
+  }
+}
+
+void SctpDataChannel::Deliver(std::function<void(const Callbacks&)> event) {
+  // Bounds what a channel nobody listens to can hold.
+  static constexpr size_t kMaxUndelivered = 4096;
+  Callbacks callbacks;
+  {
+    std::lock_guard lock(mutex_);
+    if (!callbacks_set_ || !undelivered_.empty()) {
+      if (undelivered_.size() < kMaxUndelivered) undelivered_.push_back(std::move(event));
+      return;
+    }
+    callbacks = callbacks_;
+  }
+  event(callbacks);
 }
 
 SctpDataChannel::Callbacks SctpDataChannel::callbacks() const {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,8 @@ class SctpDataChannel final : public DataChannel,
     virtual void Send(std::shared_ptr<SctpDataChannel> channel, Bytes data, bool binary) = 0;
     virtual void Close(datachannel::ChannelHandle channel) = 0;
     virtual void SetLowThreshold(datachannel::ChannelHandle channel, size_t threshold) = 0;
+    // Runs `task` on the callback thread.
+    virtual void PostCallback(std::function<void()> task) = 0;
   };
   static std::shared_ptr<SctpDataChannel> Make(datachannel::ChannelHandle handle,
                                                const datachannel::ChannelInfo& info,
@@ -67,6 +70,10 @@ class SctpDataChannel final : public DataChannel,
                size_t max_message_size);
   // Callback thread: a copy of the callbacks to invoke.
   Callbacks callbacks() const;
+  // Callback thread: runs `event` with the callbacks. Until callbacks were first set, events are
+  // kept (the open event and first messages of a channel can beat its creator's SetCallbacks)
+  // and delivered, in order, once they are.
+  void Deliver(std::function<void(const Callbacks&)> event);
   // Network thread: a queued send reached the machine (or was refused).
   void SendProcessed(size_t bytes) { posted_.fetch_sub(bytes); }
   // The transport is gone.
@@ -88,6 +95,9 @@ class SctpDataChannel final : public DataChannel,
 
   mutable std::mutex mutex_;
   Callbacks callbacks_;         // Guarded by mutex_.
+  bool callbacks_set_ = false;  // Guarded by mutex_.
+  // Events waiting for the first SetCallbacks, or for the flush it posted. Guarded by mutex_.
+  std::deque<std::function<void(const Callbacks&)>> undelivered_;
   std::optional<uint16_t> id_;  // Guarded by mutex_.
   std::atomic<datachannel::ChannelState> state_{datachannel::ChannelState::kConnecting};
   std::atomic<size_t> machine_buffered_{0};  // What SCTP still holds (network thread writes).

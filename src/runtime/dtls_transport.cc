@@ -77,6 +77,9 @@ class ChannelLink final : public SctpDataChannel::Link {
       });
     }
   }
+  void PostCallback(std::function<void()> task) override {
+    if (auto core = core_.lock()) core->driver->PostCallback(std::move(task));
+  }
   void SetLowThreshold(datachannel::ChannelHandle channel, size_t threshold) override {
     if (auto core = core_.lock()) {
       core->driver->PostInput([channel, threshold](session::SecureTransport& transport, Timestamp) {
@@ -133,13 +136,16 @@ void DtlsTransport::Core::DeliverChannel(const datachannel::Event& event) {
   } else if (auto* state = std::get_if<datachannel::ChannelStateChanged>(&event)) {
     auto channel = FindChannel(state->handle);
     if (!channel) return;
-    const SctpDataChannel::Callbacks c = channel->callbacks();
     switch (state->state) {
       case datachannel::ChannelState::kOpen:
-        if (c.on_open) c.on_open();
+        channel->Deliver([](const SctpDataChannel::Callbacks& c) {
+          if (c.on_open) c.on_open();
+        });
         break;
       case datachannel::ChannelState::kClosing:
-        if (c.on_closing) c.on_closing();
+        channel->Deliver([](const SctpDataChannel::Callbacks& c) {
+          if (c.on_closing) c.on_closing();
+        });
         break;
       case datachannel::ChannelState::kClosed: {
         {
@@ -149,7 +155,9 @@ void DtlsTransport::Core::DeliverChannel(const datachannel::Event& event) {
         driver->PostInput([handle = state->handle](session::SecureTransport& transport, Timestamp) {
           transport.ReleaseDataChannel(handle);
         });
-        if (c.on_close) c.on_close();
+        channel->Deliver([](const SctpDataChannel::Callbacks& c) {
+          if (c.on_close) c.on_close();
+        });
         break;
       }
       case datachannel::ChannelState::kConnecting:
@@ -157,17 +165,22 @@ void DtlsTransport::Core::DeliverChannel(const datachannel::Event& event) {
     }
   } else if (auto* message = std::get_if<datachannel::MessageReceived>(&event)) {
     if (auto channel = FindChannel(message->handle)) {
-      if (auto on_message = channel->callbacks().on_message) {
-        on_message(message->data, message->binary);
-      }
+      channel->Deliver(
+          [data = message->data, binary = message->binary](const SctpDataChannel::Callbacks& c) {
+            if (c.on_message) c.on_message(data, binary);
+          });
     }
   } else if (auto* low = std::get_if<datachannel::BufferedAmountLow>(&event)) {
     if (auto channel = FindChannel(low->handle)) {
-      if (auto on_low = channel->callbacks().on_buffered_amount_low) on_low();
+      channel->Deliver([](const SctpDataChannel::Callbacks& c) {
+        if (c.on_buffered_amount_low) c.on_buffered_amount_low();
+      });
     }
   } else if (auto* error = std::get_if<datachannel::ChannelError>(&event)) {
     if (auto channel = FindChannel(error->handle)) {
-      if (auto on_error = channel->callbacks().on_error) on_error(error->reason);
+      channel->Deliver([reason = error->reason](const SctpDataChannel::Callbacks& c) {
+        if (c.on_error) c.on_error(reason);
+      });
     }
   }
 }

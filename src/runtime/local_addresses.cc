@@ -23,8 +23,8 @@ std::vector<IpAddress> LocalInterfaceAddresses() {
     }
     const int family = entry->ifa_addr->sa_family;
     if (family != AF_INET && family != AF_INET6) continue;
-    auto address = FromSockaddr(entry->ifa_addr, family == AF_INET ? sizeof(sockaddr_in)
-                                                                       : sizeof(sockaddr_in6));
+    auto address = FromSockaddr(entry->ifa_addr,
+                                family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
     if (!address) continue;
     const IpAddress ip = address->ip();
     // Link-local addresses need a scope to be usable: skipped, as browsers do.

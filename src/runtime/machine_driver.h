@@ -60,6 +60,13 @@ class MachineDriver final : public TransportIo::Sink,
   TransportIo::Stats io_stats() const { return io_ ? io_->stats() : TransportIo::Stats{}; }
   bool shut_down() const { return shut_down_; }
 
+  // Any thread: runs `task` on the callback thread, unless delivery has stopped.
+  void PostCallback(std::function<void()> task) {
+    executor_.Post([self = this->shared_from_this(), task = std::move(task)] {
+      if (self->alive_.load()) task();
+    });
+  }
+
   // No event starts being delivered after this (any thread).
   void StopDelivery() { alive_ = false; }
 
