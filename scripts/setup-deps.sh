@@ -9,10 +9,13 @@ packages=(
   build-essential cmake ninja-build pkg-config clang lld libclang-rt-14-dev
   # Libraries.
   libssl-dev libsrtp2-dev libusrsctp-dev libvpx-dev libopus-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libboost-dev
   # Interop tests (tests/interop): a real TURN server, a real ICE peer (run with /usr/bin/python3)
   # and the openssl CLI that makes the TURN server's test certificate.
   coturn python3-aioice openssl
+  # Call interop tests (tests/interop/*_call_test.cc): headless Chromium on the demo page, and an
+  # aiortc peer with a WebSocket client for the examples' signaling (run with /usr/bin/python3).
+  chromium python3-aiortc python3-websockets
 )
 
 missing=()
