@@ -760,7 +760,11 @@ Result<void> PeerConnectionImpl::RemoveTrack(const std::shared_ptr<RtpTransceive
 
 std::vector<std::shared_ptr<RtpTransceiver>> PeerConnectionImpl::GetTransceivers() const {
   std::lock_guard lock(mutex_);
-  return {transceivers_.begin(), transceivers_.end()};
+  std::vector<std::shared_ptr<RtpTransceiver>> live;
+  for (const auto& transceiver : transceivers_) {
+    if (!transceiver->stopped()) live.push_back(transceiver);
+  }
+  return live;
 }
 
 Result<void> PeerConnectionImpl::SetTransceiverDirection(jsep::TransceiverId id,

@@ -71,6 +71,11 @@ void TransceiverImpl::SetSenderTrack(std::shared_ptr<MediaStreamTrack> track) {
   sender_track_ = std::move(track);
 }
 
+bool TransceiverImpl::stopped() const {
+  std::lock_guard lock(mutex_);
+  return state_ && state_->stopped;
+}
+
 std::optional<std::string> TransceiverImpl::mid() const {
   std::lock_guard lock(mutex_);
   return state_ ? state_->mid : std::nullopt;

@@ -36,6 +36,8 @@ class TransceiverImpl final : public RtpTransceiver {
                   std::shared_ptr<MediaStreamTrack> sender_track);
 
   jsep::TransceiverId jsep_id() const { return id_; }
+  // Stopped and negotiated away (webrtc-pc drops it from getTransceivers()).
+  bool stopped() const;
   // Callback thread: the negotiator's view after a change.
   void Refresh(const jsep::Transceiver& state);
   void SetSenderTrack(std::shared_ptr<MediaStreamTrack> track);

@@ -187,6 +187,7 @@ TEST(PeerConnection, TracksNegotiateAddRemoveDirectionAndStop) {
   ASSERT_TRUE((*sender)->Stop().ok());
   ASSERT_TRUE(Negotiate(alice, bob).ok());
   EXPECT_THAT(alice.pc().local_description()->sdp, HasSubstr("m=video 0 "));
+  EXPECT_TRUE(alice.pc().GetTransceivers().empty());
   EXPECT_EQ((*sender)->SetDirection(TransceiverDirection::kSendRecv).error().kind(),
             ErrorKind::kInvalidStateError);
 }
