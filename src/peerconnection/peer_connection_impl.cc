@@ -917,11 +917,9 @@ StatsReport PeerConnectionImpl::BuildStats() {
   inputs.transport = transport_->GetStats();
   inputs.local_certificate = certificate_;
   inputs.remote_fingerprints = remote_fingerprints_;
-  inputs.data_channels_opened = 0;
-  inputs.data_channels_closed = 0;
-  for (const auto& info : inputs.transport.channels) {
-    if (info.state == datachannel::ChannelState::kOpen) ++inputs.data_channels_opened;
-    if (info.state == datachannel::ChannelState::kClosed) ++inputs.data_channels_closed;
+  if (const auto& channels = inputs.transport.transport.data_channels) {
+    inputs.data_channels_opened = channels->channels_opened;
+    inputs.data_channels_closed = channels->channels_closed;
   }
   return CollectStats(inputs);
 }

@@ -142,8 +142,6 @@ class PeerConnectionImpl final : public PeerConnection,
   std::vector<std::pair<IceCandidate, Completion<void>>> early_candidates_;
   ice::ConnectionState ice_state_ = ice::ConnectionState::kNew;
   dtls::State dtls_state_ = dtls::State::kNew;
-  uint64_t data_channels_opened_ = 0;
-  uint64_t data_channels_closed_ = 0;
   std::vector<std::weak_ptr<DataChannel>> data_channels_;
 
   mutable std::mutex mutex_;  // Guards snapshot_ and transceivers_.

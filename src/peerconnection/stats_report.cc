@@ -50,8 +50,9 @@ std::string StatsReport::ToJson() const {
     object["id"] = entry.id;
     object["type"] = entry.type;
     object["timestamp"] = entry.timestamp;
-    for (const auto& [name, value] : entry.members) {
-      std::visit([&](const auto& v) { object[name] = v; }, value);
+    for (const auto& member : entry.members) {
+      const std::string& name = member.first;
+      std::visit([&](const auto& v) { object[name] = v; }, member.second);
     }
     report[id] = std::move(object);
   }
