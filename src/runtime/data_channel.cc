@@ -164,6 +164,20 @@ void SctpDataChannel::Publish(const datachannel::ChannelInfo& info, size_t machi
 void SctpDataChannel::Detach() {
   state_ = datachannel::ChannelState::kClosed;
   machine_buffered_ = 0;
+  ReleaseCallbacks();
+}
+
+void SctpDataChannel::ReleaseCallbacks() {
+  // Callbacks often capture what owns the channel; dropping them once nothing can fire breaks
+  // such cycles. Destroyed outside the lock: their captures' destructors may call back in.
+  Callbacks released;
+  std::deque<std::function<void(const Callbacks&)>> undelivered;
+  {
+    std::lock_guard lock(mutex_);
+    released = std::move(callbacks_);
+    callbacks_ = {};
+    undelivered.swap(undelivered_);
+  }
 }
 
 }  // namespace parley

@@ -76,8 +76,10 @@ class SctpDataChannel final : public DataChannel,
   void Deliver(std::function<void(const Callbacks&)> event);
   // Network thread: a queued send reached the machine (or was refused).
   void SendProcessed(size_t bytes) { posted_.fetch_sub(bytes); }
-  // The transport is gone.
+  // The transport is gone: closed, and the callbacks are released.
   void Detach();
+  // Callback thread, after on_close was delivered: nothing fires any more.
+  void ReleaseCallbacks();
 
  private:
   SctpDataChannel() = default;

@@ -158,6 +158,11 @@ void DtlsTransport::Core::DeliverChannel(const datachannel::Event& event) {
         channel->Deliver([](const SctpDataChannel::Callbacks& c) {
           if (c.on_close) c.on_close();
         });
+        // Once on_close ran (it may be waiting for the first SetCallbacks), nothing fires again.
+        channel->Deliver(
+            [weak = std::weak_ptr<SctpDataChannel>(channel)](const SctpDataChannel::Callbacks&) {
+              if (auto closed = weak.lock()) closed->ReleaseCallbacks();
+            });
         break;
       }
       case datachannel::ChannelState::kConnecting:
